@@ -1,0 +1,57 @@
+# Daleel: `make run` starts everything, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+APP_VENV := .venv
+RASA_VENV := .venv-rasa
+APP_PY := $(APP_VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/daleel.tar.gz
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+SHARED ?= ../shared
+
+.PHONY: install run test test-app test-rasa validate train eval bench catalogue-report clean
+
+install: $(APP_VENV)/.installed $(RASA_VENV)/.installed
+
+$(APP_VENV)/.installed: requirements/app.txt
+	@echo "==> app environment ($(APP_VENV)): FastAPI, SQLAlchemy, spaCy, rasa-sdk"
+	@test -x $(APP_PY) || $(PYTHON) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install --progress-bar on --disable-pip-version-check -q -r requirements/app.txt
+	@touch $@
+
+# Rasa 3.6.21 declares Python < 3.11: its own venv, dependencies from the lock, Rasa itself without them.
+$(RASA_VENV)/.installed: requirements/rasa.lock.txt
+	@echo "==> Rasa environment ($(RASA_VENV)): Rasa 3.6.21 on Python 3.11 (see docs/rasa-on-python311.md)"
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --disable-pip-version-check -q "pip<25"
+	$(RASA_VENV)/bin/python -m pip install --progress-bar on --disable-pip-version-check -q -r requirements/rasa.lock.txt
+	$(RASA_VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	@touch $@
+
+validate: $(RASA_VENV)/.installed
+	$(RASA) data validate --fail-on-warnings
+
+# Trains only when the training data changed (or there is no model).
+train: $(MODEL)
+$(MODEL): $(TRAINING_DATA) | $(RASA_VENV)/.installed
+	@echo "==> training the Rasa model (about a minute on 2 cores)"
+	$(RASA) train --fixed-model-name daleel --out models
+	@touch $@
+
+run: install $(MODEL)
+	@bash scripts/run.sh
+
+test: install $(MODEL)
+	@bash scripts/test.sh
+
+eval: $(APP_VENV)/.installed
+	$(APP_PY) -m bot eval --input $(SHARED)/eval/dev.jsonl
+
+bench: $(APP_VENV)/.installed
+	$(APP_PY) bench/route_latency.py
+
+catalogue-report: $(APP_VENV)/.installed
+	$(APP_PY) -m bot catalogue report
+
+clean:
+	rm -rf $(APP_VENV) $(RASA_VENV) models var results

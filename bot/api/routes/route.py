@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from bot.api.deps import RouterDep
+from bot.contract import RouteAnswer
+from bot.route import InvalidText
+
+router = APIRouter(prefix="/api/v1", tags=["route"])
+
+
+class RouteRequest(BaseModel):
+    text: str = Field(description="The customer's message, in Arabic, English, Arabizi or a mix")
+    id: str | None = Field(default=None, description="Echoed back in the answer")
+
+
+@router.post("/route", response_model=RouteAnswer, responses={422: {"description": "Text that cannot be routed"}})
+def route(request: RouteRequest, service_router: RouterDep) -> RouteAnswer:
+    """Name the fee-paying service a message is about and the smart channel that completes it."""
+    try:
+        return service_router.route(request.text, request.id)
+    except InvalidText as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None

@@ -1,0 +1,106 @@
+"""Command line: `python -m bot route|eval|catalogue ...`."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Iterable, TextIO
+
+from bot.contract import RouteError
+from bot.route import InvalidText, Router, default_router
+from bot.settings import get_settings
+from service_catalog.loader import CatalogueError
+
+
+def answer_line(router: Router, raw: bytes) -> dict:
+    """One JSON line in, one answer (or an error for that line) out."""
+    try:
+        request = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return RouteError(error=f"line is not valid UTF-8 ({exc.reason} at byte {exc.start})").model_dump()
+    except json.JSONDecodeError as exc:
+        return RouteError(error=f"line is not valid JSON ({exc.msg})").model_dump()
+    if not isinstance(request, dict):
+        return RouteError(error="line must be a JSON object").model_dump()
+    request_id = request.get("id")
+    request_id = None if request_id is None else str(request_id)
+    if "text" not in request:
+        return RouteError(id=request_id, error="missing field 'text'").model_dump()
+    try:
+        return router.route(request["text"], request_id).model_dump()
+    except InvalidText as exc:
+        return RouteError(id=request_id, error=str(exc)).model_dump()
+
+
+def route_lines(router: Router, lines: Iterable[bytes], out: TextIO) -> int:
+    count = 0
+    for raw in lines:
+        if not raw.strip():
+            continue
+        out.write(json.dumps(answer_line(router, raw), ensure_ascii=False) + "\n")
+        count += 1
+    out.flush()
+    return count
+
+
+def _open_input(path: str | None) -> BinaryIO:
+    return open(path, "rb") if path else sys.stdin.buffer
+
+
+def cmd_route(args) -> int:
+    router = default_router()
+    with _open_input(args.input) as lines:
+        route_lines(router, lines, sys.stdout)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    router = default_router()
+    scorer = Path(args.scorer or get_settings().scorer_path)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as answers:
+        with open(args.input, "rb") as lines:
+            route_lines(router, lines, answers)
+    command = [sys.executable, str(scorer), args.input, answers.name]
+    if args.show_misses:
+        command.append("--show-misses")
+    return subprocess.call(command)
+
+
+def cmd_catalogue_report(args) -> int:
+    from service_catalog.report import print_report
+
+    print_report(sys.stdout)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Daleel: route messages to smart channels.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    route = commands.add_parser("route", help="route JSON lines {id, text} from stdin or --input")
+    route.add_argument("--input", help="JSON lines file (default: standard input)")
+    route.set_defaults(func=cmd_route)
+    evaluate = commands.add_parser("eval", help="route a labelled set and print the shared scorer's figures")
+    evaluate.add_argument("--input", required=True)
+    evaluate.add_argument("--scorer", help="path of score_route.py (default from settings)")
+    evaluate.add_argument("--show-misses", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
+    catalogue = commands.add_parser("catalogue", help="catalogue tools")
+    catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    report = catalogue_commands.add_parser("report", help="coverage per entity")
+    report.set_defaults(func=cmd_catalogue_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CatalogueError as exc:
+        print(f"catalogue cannot be loaded: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"cannot read input: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,45 @@
+"""The route answer, as fixed by shared/spec/route-contract.md."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ServiceRef(BaseModel):
+    id: str
+    entity: str
+    name_en: str
+    name_ar: str
+    name_ar_verified: bool
+    fee_aed: float | None
+
+
+class ChannelRef(BaseModel):
+    kind: str
+    name: str
+    url: str | None
+
+
+class Alternative(BaseModel):
+    id: str
+    entity: str
+    name_en: str
+    name_ar: str
+    score: float
+
+
+class RouteAnswer(BaseModel):
+    id: str | None = None
+    language: Literal["ar", "en"]
+    out_of_scope: bool
+    needs_clarification: bool
+    service: ServiceRef | None
+    channel: ChannelRef | None
+    alternatives: list[Alternative] = Field(default_factory=list)
+    score: float
+
+
+class RouteError(BaseModel):
+    id: str | None = None
+    error: str

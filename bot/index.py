@@ -1,0 +1,90 @@
+"""The search index over the catalogue: BM25 (bm25s, sparse matrices) on names, synonyms
+and entity names in both languages, plus a fuzzy vocabulary for typos (rapidfuzz)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.analyse import Analyser, Unit
+from service_catalog.loader import Catalogue
+from service_catalog.schema import Service
+
+MIN_FUZZY_LENGTH = 4
+FUZZY_CUTOFF = 84
+
+
+def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
+    """Everything a customer may call this service by, its entity's names included."""
+    entity = catalogue.entity_of(service)
+    return [
+        service.name_en, service.name_ar, *service.synonyms.all(),
+        entity.name_en, entity.name_ar, *entity.aliases.all(),
+    ]
+
+
+@dataclass
+class Hit:
+    service: Service
+    score: float
+
+
+class ServiceIndex:
+    def __init__(self, catalogue: Catalogue, analyser: Analyser):
+        self.catalogue = catalogue
+        self.analyser = analyser
+        self.services = [s for s in catalogue.services if s.status == "active"]
+        corpus = []
+        for service in self.services:
+            tokens: list[str] = []
+            for phrase in service_phrases(service, catalogue):
+                for unit in analyser.units(phrase):
+                    tokens.extend(unit.forms())
+            corpus.append(tokens)
+        self._doc_tokens = [set(doc) for doc in corpus]
+        self._position = {service.id: i for i, service in enumerate(self.services)}
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self._bm25.index(corpus, show_progress=False)
+        self._vocab = self._bm25.vocab_dict
+        n_docs = len(corpus)
+        df: dict[str, int] = {}
+        for doc in self._doc_tokens:
+            for token in doc:
+                df[token] = df.get(token, 0) + 1
+        self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._max_idf = max(self._idf.values())
+        self._latin_words = sorted(t for t in df if t.isascii() and len(t) >= MIN_FUZZY_LENGTH)
+
+    def _correct(self, unit: Unit) -> Unit:
+        """A word the catalogue never uses may be a typo of one it does."""
+        if unit.word in self._vocab or (unit.key and unit.key in self._vocab):
+            return unit
+        if not unit.word.isascii() or len(unit.word) < MIN_FUZZY_LENGTH:
+            return unit
+        match = process.extractOne(unit.word, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return Unit(match[0], unit.key) if match else unit
+
+    def query_units(self, text: str) -> list[Unit]:
+        return [self._correct(unit) for unit in self.analyser.units(text)]
+
+    def search(self, units: list[Unit], k: int = 5) -> list[Hit]:
+        tokens = [form for unit in units for form in unit.forms() if form in self._vocab]
+        if not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        top = np.argsort(-scores)[:k]
+        return [Hit(self.services[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def coverage(self, units: list[Unit], service: Service) -> float:
+        """Share of the message's meaning (IDF-weighted) that the service's text accounts for."""
+        doc = self._doc_tokens[self._position[service.id]]
+        total = found = 0.0
+        for unit in units:
+            matched = [self._idf[f] for f in unit.forms() if f in doc]
+            weight = max(matched) if matched else max((self._idf.get(f, self._max_idf) for f in unit.forms()))
+            total += weight
+            found += weight if matched else 0.0
+        return found / total if total else 0.0

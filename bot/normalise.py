@@ -1,0 +1,72 @@
+"""Arabic and Latin normalisers used for matching only, never for text shown to people.
+
+Each function does one transform; regexes are compiled once.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = re.compile("\u0640")
+_ALEF_FORMS = re.compile("[\u0622\u0623\u0625\u0671]")  # آ أ إ ٱ -> ا
+_HAMZA_ON_WAW = re.compile("\u0624")  # ؤ -> و
+_HAMZA_ON_YA = re.compile("\u0626")  # ئ -> ي
+_ALEF_MAQSURA = re.compile("\u0649")  # ى -> ي
+_TAA_MARBUTA = re.compile("\u0629")  # ة -> ه
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_PERSIAN_LETTERS = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06af": "\u0643"})  # ک ی گ
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
+def strip_tatweel(text: str) -> str:
+    return _TATWEEL.sub("", text)
+
+
+def normalise_alef(text: str) -> str:
+    return _ALEF_FORMS.sub("\u0627", text)
+
+
+def normalise_hamza(text: str) -> str:
+    return _HAMZA_ON_YA.sub("\u064a", _HAMZA_ON_WAW.sub("\u0648", text))
+
+
+def normalise_alef_maqsura(text: str) -> str:
+    return _ALEF_MAQSURA.sub("\u064a", text)
+
+
+def normalise_taa_marbuta(text: str) -> str:
+    return _TAA_MARBUTA.sub("\u0647", text)
+
+
+def arabic_indic_digits_to_ascii(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def persian_letters_to_arabic(text: str) -> str:
+    return text.translate(_PERSIAN_LETTERS)
+
+
+def strip_control(text: str) -> str:
+    """Remove control and bidi-formatting characters (keep tab and newline as spaces)."""
+    return _CONTROL.sub("", text)
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_for_matching(text: str) -> str:
+    """The whole chain, in order: compatibility forms, case, Arabic letter forms, digits, spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_control(text).lower()
+    text = strip_diacritics(strip_tatweel(text))
+    text = normalise_alef(normalise_hamza(text))
+    text = normalise_alef_maqsura(normalise_taa_marbuta(text))
+    text = persian_letters_to_arabic(arabic_indic_digits_to_ascii(text))
+    return collapse_spaces(text)

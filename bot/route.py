@@ -1,0 +1,94 @@
+"""The route core: one customer message -> the service it is about and its smart channel."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.analyse import Analyser, default_analyser
+from bot.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
+from bot.index import Hit, ServiceIndex
+from service_catalog.loader import Catalogue, default_catalogue
+from service_catalog.schema import Service
+
+MAX_TEXT_CHARS = 5000
+# Below this share of the message explained by the best service, the message is not about one.
+MIN_COVERAGE = 0.5
+MIN_SCORE = 1.0
+# When the runner-up scores this close to the best, the two are too close to choose.
+CLARIFY_RATIO = 0.88
+ALTERNATIVES = 4
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+class InvalidText(ValueError):
+    """A message that cannot be routed at all (empty, too long, no words)."""
+
+
+def validate_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidText("text must be a string")
+    if not text.strip():
+        raise InvalidText("text is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidText(f"text is longer than {MAX_TEXT_CHARS} characters")
+    if not _HAS_LETTER.search(text):
+        raise InvalidText("text has no words to route")
+    return text
+
+
+def _service_ref(service: Service) -> ServiceRef:
+    return ServiceRef(
+        id=service.id, entity=service.id.split(".", 1)[0], name_en=service.name_en, name_ar=service.name_ar,
+        name_ar_verified=service.name_ar_verified, fee_aed=service.fee_aed,
+    )
+
+
+class Router:
+    def __init__(self, catalogue: Catalogue, analyser: Analyser):
+        self.catalogue = catalogue
+        self.analyser = analyser
+        self.index = ServiceIndex(catalogue, analyser)
+
+    def channel_for(self, service: Service) -> ChannelRef:
+        """The preferred smart channel, with the first link the service or its entity offers."""
+        best = service.channels[0]
+        links = [c.url for c in (*service.channels, *self.catalogue.entity_of(service).channels) if c.url]
+        return ChannelRef(kind=best.kind.value, name=best.name, url=best.url or (links[0] if links else None))
+
+    def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
+        text = validate_text(text)
+        language = self.analyser.detect_language(text)
+        units = self.index.query_units(text)
+        hits = self.index.search(units, k=1 + ALTERNATIVES)
+        if not hits or hits[0].score < MIN_SCORE or self.index.coverage(units, hits[0].service) < MIN_COVERAGE:
+            return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
+                               service=None, channel=None, alternatives=[], score=0.0)
+        best = hits[0]
+        confidence = self._confidence(units, best)
+        unsure = len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score
+        return RouteAnswer(
+            id=request_id, language=language, out_of_scope=False, needs_clarification=unsure,
+            service=_service_ref(best.service), channel=self.channel_for(best.service),
+            alternatives=[self._alternative(units, hit) for hit in hits[1:]], score=confidence,
+        )
+
+    def _confidence(self, units, hit: Hit) -> float:
+        return round(self.index.coverage(units, hit.service) * hit.score / (hit.score + 5.0), 3)
+
+    def _alternative(self, units, hit: Hit) -> Alternative:
+        ref = _service_ref(hit.service)
+        return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar,
+                           score=self._confidence(units, hit))
+
+
+@lru_cache(maxsize=1)
+def default_router() -> Router:
+    return Router(default_catalogue(), default_analyser())
+
+
+def route_text(text: str, request_id: str | None = None) -> RouteAnswer:
+    return default_router().route(text, request_id)
+
+
+def detect_language(text: str) -> str:
+    return default_analyser().detect_language(text)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts the action server, the Rasa server and the FastAPI app; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var/log
+APP_PORT=${DALEEL_APP_PORT:-8000}
+RASA_PORT=${DALEEL_RASA_PORT:-5005}
+ACTIONS_PORT=${DALEEL_ACTIONS_PORT:-5055}
+HOST=${DALEEL_HOST:-127.0.0.1}
+export DALEEL_RASA_URL=${DALEEL_RASA_URL:-http://$HOST:$RASA_PORT}
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "==> stopping"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+pids+=($!)
+.venv-rasa/bin/rasa run --enable-api --model models/daleel.tar.gz --port "$RASA_PORT" --interface "$HOST" \
+  --endpoints endpoints.yml --credentials credentials.yml --cors "*" >var/log/rasa.log 2>&1 &
+pids+=($!)
+.venv/bin/uvicorn bot.api.main:app --host "$HOST" --port "$APP_PORT" >var/log/app.log 2>&1 &
+pids+=($!)
+
+echo "==> waiting for the services (Rasa takes about 30 s to load its model)"
+for url in "http://$HOST:$APP_PORT/healthz" "http://$HOST:$ACTIONS_PORT/health" "http://$HOST:$RASA_PORT/"; do
+  for _ in $(seq 1 120); do
+    curl -fsS "$url" >/dev/null 2>&1 && break
+    sleep 1
+  done
+done
+cat <<MSG
+==> Daleel is running (logs in var/log/):
+    FastAPI app       http://$HOST:$APP_PORT   (route API: POST /api/v1/route, docs: /docs)
+    Rasa server       http://$HOST:$RASA_PORT  (REST webhook: POST /webhooks/rest/webhook)
+    Action server     http://$HOST:$ACTIONS_PORT
+    Press Ctrl-C to stop all of them.
+MSG
+wait -n "${pids[@]}" || true
+echo "==> a service stopped; see var/log/" >&2

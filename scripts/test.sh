@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole suite: Rasa data validation, Rasa test stories (against a real action server), then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var/log results
+
+echo "==> rasa data validate"
+.venv-rasa/bin/rasa data validate --fail-on-warnings
+
+echo "==> Rasa test stories (--fail-on-prediction-errors)"
+.venv/bin/python -m rasa_sdk --actions actions --port 5056 >var/log/test-actions.log 2>&1 &
+actions=$!
+trap 'kill $actions 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:5056/health >/dev/null 2>&1 && break; sleep 1; done
+DALEEL_ACTION_ENDPOINT=http://127.0.0.1:5056/webhook \
+  .venv-rasa/bin/rasa test core --model models/daleel.tar.gz --stories tests/rasa \
+  --endpoints tests/rasa/endpoints.yml --fail-on-prediction-errors --out results/core
+kill $actions 2>/dev/null || true
+
+echo "==> pytest"
+.venv/bin/python -m pytest tests "$@"

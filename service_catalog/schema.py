@@ -1,0 +1,121 @@
+"""Typed schema of the service catalogue: one YAML file per entity under data/."""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+URL_PATTERN = re.compile(r"^(https?://[^\s/$.?#][^\s]*|[a-z][a-z0-9+.-]*://[^\s]+|tel:\+?[0-9]+)$")
+
+
+class ChannelKind(str, Enum):
+    app = "app"
+    website = "website"
+    kiosk = "kiosk"
+    call_centre = "call_centre"
+    whatsapp = "whatsapp"
+    service_centre = "service_centre"
+
+
+class VisitReason(str, Enum):
+    """Who still has to come to a centre for a service (2017 kept these open)."""
+
+    everyone = "everyone"
+    elderly = "elderly"
+    people_of_determination = "people_of_determination"
+    no_uae_pass = "no_uae_pass"
+    biometrics = "biometrics"
+    original_documents = "original_documents"
+    medical_or_eye_test = "medical_or_eye_test"
+    inspection = "inspection"
+    cash_payment = "cash_payment"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Channel(Strict):
+    kind: ChannelKind
+    name: str = Field(min_length=2)
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _well_formed(cls, value: str | None) -> str | None:
+        if value is not None and not URL_PATTERN.match(value):
+            raise ValueError(f"not a well-formed URL or deep link: {value!r}")
+        return value
+
+
+class Synonyms(Strict):
+    """How people really ask: English, Modern Standard Arabic, Gulf dialect, Arabizi."""
+
+    en: list[str] = []
+    ar: list[str] = []
+    gulf: list[str] = []
+    arabizi: list[str] = []
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.ar, *self.gulf, *self.arabizi]
+
+
+class Service(Strict):
+    id: str
+    name_en: str = Field(min_length=3)
+    name_ar: str = Field(min_length=2)
+    name_ar_verified: bool = False
+    synonyms: Synonyms = Synonyms()
+    fee_aed: float | None = Field(default=None, ge=0)
+    fee_text: str | None = None
+    fee_note: str | None = None
+    channels: list[Channel] = Field(min_length=1)
+    documents: list[str] = []
+    visit_needed_for: list[VisitReason] = []
+    source: str = Field(min_length=3)
+    status: Literal["active", "historic"] = "active"
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError(f"id must be dotted lower_snake_case, got {value!r}")
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        if value != "unverified" and not URL_PATTERN.match(value):
+            raise ValueError("source must be a URL or the word 'unverified'")
+        return value
+
+    @model_validator(mode="after")
+    def _fee_reason(self) -> "Service":
+        if self.fee_aed is None and not self.fee_note:
+            raise ValueError("fee_aed is null: fee_note must say why")
+        return self
+
+
+class EntityFile(Strict):
+    """One file of service_catalog/data/: the services of one entity."""
+
+    entity: str
+    services: list[Service] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_under_entity(self) -> "EntityFile":
+        for service in self.services:
+            if not service.id.startswith(self.entity + "."):
+                raise ValueError(f"service id {service.id!r} must start with '{self.entity}.'")
+        return self
+
+
+class Entity(Strict):
+    code: str
+    name_en: str
+    name_ar: str
+    aliases: Synonyms = Synonyms()
+    channels: list[Channel] = Field(min_length=1)
