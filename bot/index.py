@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from bot.analyse import Analyser, Unit
 from service_catalog.loader import Catalogue
@@ -15,6 +16,11 @@ from service_catalog.schema import Service
 
 MIN_FUZZY_LENGTH = 4
 FUZZY_CUTOFF = 84
+# A Latin word this common in English is English, not Arabizi: its skeleton proves nothing.
+ENGLISH_ZIPF = 3.0
+# A match on the skeleton alone (another spelling or form of the word) is half the evidence.
+SKELETON_ONLY_WEIGHT = 0.5
+MAX_ZIPF = 7.0
 
 
 def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
@@ -79,12 +85,27 @@ class ServiceIndex:
         return [Hit(self.services[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def coverage(self, units: list[Unit], service: Service) -> float:
-        """Share of the message's meaning (IDF-weighted) that the service's text accounts for."""
+        """Share of the message's meaning that the service's text accounts for.
+
+        A matched word weighs its IDF in the catalogue; an unmatched one weighs what it
+        would say if it were rare, less the more common it is in everyday language.
+        """
         doc = self._doc_tokens[self._position[service.id]]
         total = found = 0.0
         for unit in units:
-            matched = [self._idf[f] for f in unit.forms() if f in doc]
-            weight = max(matched) if matched else max((self._idf.get(f, self._max_idf) for f in unit.forms()))
+            weight, matched = self._evidence(unit, doc)
             total += weight
-            found += weight if matched else 0.0
+            found += matched
         return found / total if total else 0.0
+
+    def _evidence(self, unit: Unit, doc: set[str]) -> tuple[float, float]:
+        if unit.word in doc:
+            weight = self._idf[unit.word]
+            return weight, weight
+        language = "en" if unit.word.isascii() else "ar"
+        zipf = zipf_frequency(unit.word, language)
+        if unit.key in doc and not (language == "en" and zipf >= ENGLISH_ZIPF):
+            weight = self._idf[unit.key]
+            return weight, weight * SKELETON_ONLY_WEIGHT
+        rarity = max(0.0, 1.0 - zipf / MAX_ZIPF)
+        return self._max_idf * max(rarity, 0.1), 0.0

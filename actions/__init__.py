@@ -1,0 +1,6 @@
+"""Daleel custom actions (rasa-sdk). One module per action; shared helpers in common.py.
+
+Run: .venv/bin/python -m rasa_sdk --actions actions --port 5055
+No customer-facing text lives here: every message is a domain response
+(utter_*) filled with template variables taken from the service catalogue.
+"""

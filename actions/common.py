@@ -1,0 +1,195 @@
+"""Helpers shared by the actions: language, source channel, service in focus, safe logging."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Iterable
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("ar", "en")
+# Tracker's latest_input_channel -> source recorded with a deflection event.
+SOURCES = {
+    "rest": "rest",
+    "callback": "rest",
+    "socketio": "web",
+    "twilio": "whatsapp",
+    "whatsapp": "whatsapp",
+    "ambassador": "ambassador",
+}
+DEFAULT_SOURCE = "web"
+MAX_CHOICES = 3
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+# --- the route core and the deflection log (the lead's bot/ package) ----------------
+
+def route(text: str):
+    """RouteAnswer for the text, or None when the text cannot be routed (empty, too long, no words)."""
+    from bot.route import route_text
+
+    if not has_words(text):
+        return None
+    try:
+        return route_text(text)
+    except ValueError:  # bot.route.InvalidText and any other refusal of the text
+        return None
+
+
+def service_record(service_id: str | None):
+    if not service_id or not isinstance(service_id, str):
+        return None
+    from bot.catalogue import get_service
+
+    try:
+        return get_service(service_id)
+    except Exception:  # noqa: BLE001  (a broken catalogue must not break the chat)
+        logger.exception("catalogue lookup failed for %r", service_id)
+        return None
+
+
+def log_deflection(tracker: Tracker, service, channel_name: str, outcome: str) -> bool:
+    """Record the outcome for the service in this conversation; never raises."""
+    from bot.deflections import record_deflection
+
+    try:
+        return record_deflection(
+            conversation_id=tracker.sender_id,
+            service_id=service.id,
+            entity=entity_of(service),
+            channel=channel_name or "",
+            language=language(tracker),
+            source=source(tracker),
+            outcome=outcome,
+        )
+    except Exception:  # noqa: BLE001
+        logger.exception("could not record deflection %s for %s", outcome, getattr(service, "id", None))
+        return False
+
+
+def log_handoff(tracker: Tracker, service_id: str | None, reason: str) -> None:
+    from bot.deflections import record_handoff
+
+    try:
+        record_handoff(tracker.sender_id, service_id, reason)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not record hand-off")
+
+
+# --- conversation state --------------------------------------------------------------
+
+def language(tracker: Tracker) -> str:
+    value = tracker.get_slot("language")
+    return value if value in LANGUAGES else "en"
+
+
+def source(tracker: Tracker) -> str:
+    channel = (tracker.get_latest_input_channel() or "").lower()
+    return SOURCES.get(channel, DEFAULT_SOURCE)
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text") or ""
+    return text if isinstance(text, str) else ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def is_payload(text: str) -> bool:
+    return text.strip().startswith("/")
+
+
+def has_words(text: str) -> bool:
+    return bool(text and text.strip() and _HAS_LETTER.search(text))
+
+
+def entity_of(service) -> str:
+    return getattr(service, "entity", None) or service.id.split(".", 1)[0]
+
+
+def service_name(service, lang: str) -> str:
+    if lang == "ar" and getattr(service, "name_ar", None):
+        return service.name_ar
+    return service.name_en
+
+
+def fee_number(fee: float | None) -> str | None:
+    if fee is None:
+        return None
+    return f"{fee:,.2f}".rstrip("0").rstrip(".")
+
+
+def lines(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items if item)
+
+
+def channel_line(channel) -> str:
+    return f"{channel.name}: {channel.url}" if getattr(channel, "url", None) else channel.name
+
+
+def focus_events(service_id: str | None, *, offered: list[str] | None = None, feedback: bool = False) -> list[dict[str, Any]]:
+    return [
+        SlotSet("service_id", service_id),
+        SlotSet("offered_services", offered or None),
+        SlotSet("feedback_pending", feedback),
+    ]
+
+
+def service_from_message_or_focus(tracker: Tracker):
+    """For follow-ups: a service named in the message itself wins over the one in focus.
+
+    Returns (service record or None, route answer or None, is_new).
+    """
+    text = latest_text(tracker)
+    if not is_payload(text):
+        answer = route(text)
+        if answer is not None and not answer.out_of_scope and not answer.needs_clarification and answer.service:
+            record = service_record(answer.service.id)
+            if record is not None:
+                return record, answer, record.id != tracker.get_slot("service_id")
+    record = service_record(tracker.get_slot("service_id"))
+    return record, None, False
+
+
+def utter_route_answer(dispatcher: CollectingDispatcher, tracker: Tracker, service, channel) -> None:
+    """The main answer: the service, the smart channel that completes it, the fee, the link."""
+    lang = language(tracker)
+    fee = fee_number(getattr(service, "fee_aed", None))
+    kwargs = {
+        "service_name": service_name(service, lang),
+        "channel_name": channel.name,
+        "link": getattr(channel, "url", None) or "",
+    }
+    if fee is None:
+        dispatcher.utter_message(response="utter_route_answer_no_fee", **kwargs)
+    else:
+        dispatcher.utter_message(response="utter_route_answer", fee=fee, **kwargs)
+
+
+def best_channel(service, answer=None):
+    """The route core's channel when we have its answer, else the service's first channel."""
+    if answer is not None and answer.channel is not None:
+        return answer.channel
+    try:  # the route core's choice (adds the entity's link when the channel has none)
+        from bot.route import default_router
+
+        return default_router().channel_for(service)
+    except Exception:  # noqa: BLE001
+        return service.channels[0] if service.channels else None
+
+
+def route_and_log(dispatcher: CollectingDispatcher, tracker: Tracker, service, answer=None) -> list[dict[str, Any]]:
+    """Send the customer to the smart channel for the service and record it as routed."""
+    channel = best_channel(service, answer)
+    if channel is None:
+        dispatcher.utter_message(response="utter_choice_unknown")
+        return []
+    utter_route_answer(dispatcher, tracker, service, channel)
+    log_deflection(tracker, service, channel.name, "routed")
+    return focus_events(service.id, feedback=True)

@@ -1,0 +1,44 @@
+"""action_tell_channels: where / which app / link for the service in focus (or named in the question).
+
+Naming the smart channels sends the customer there, so it is logged as "routed"
+(idempotent per conversation and service).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    best_channel,
+    channel_line,
+    language,
+    lines,
+    log_deflection,
+    route_and_log,
+    service_from_message_or_focus,
+    service_name,
+)
+
+
+class ActionTellChannels(Action):
+    def name(self) -> str:
+        return "action_tell_channels"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        service, answer, is_new = service_from_message_or_focus(tracker)
+        if service is None:
+            dispatcher.utter_message(response="utter_ask_service")
+            return []
+        if is_new:
+            return route_and_log(dispatcher, tracker, service, answer)
+        channels = lines(channel_line(c) for c in service.channels)
+        dispatcher.utter_message(
+            response="utter_channels", service_name=service_name(service, language(tracker)), channels=channels
+        )
+        channel = best_channel(service, answer)
+        if channel is not None:
+            log_deflection(tracker, service, channel.name, "routed")
+        return [SlotSet("service_id", service.id)]
