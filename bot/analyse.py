@@ -1,7 +1,7 @@
 """Text -> matching units: spaCy tokenises (English and Arabic rules), we normalise and key.
 
-A unit is one content word: its normalised form and its consonant skeleton, so that
-an Arabizi word can meet its Arabic-script twin.
+A unit is one content word: its stem and its consonant skeleton, so that "renewal" meets
+"renew", "الرسوم" meets "رسوم" and an Arabizi word meets its Arabic-script twin.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import yaml
 
 from bot.normalise import normalise_for_matching
 from bot.skeleton import skeleton
+from bot.stem import stem
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "function_words.yml"
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
@@ -26,8 +27,8 @@ SKELETON_PREFIX = "~"
 
 @dataclass(frozen=True)
 class Unit:
-    word: str
-    key: str  # skeleton, prefixed; '' when the word has none
+    word: str  # the stem of the normalised word
+    key: str  # consonant skeleton, prefixed; '' when the word has none
 
     def forms(self) -> tuple[str, ...]:
         return (self.word, self.key) if self.key else (self.word,)
@@ -58,7 +59,7 @@ class Analyser:
             if word in self._stop:
                 continue
             key = skeleton(word)
-            units.append(Unit(word, SKELETON_PREFIX + key if key else ""))
+            units.append(Unit(stem(word), SKELETON_PREFIX + key if key else ""))
         return units
 
     def detect_language(self, text: str) -> str:

@@ -32,6 +32,12 @@ def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Evidence:
+    coverage: float  # share of the message's weight matched, 0..1
+    matched: float  # matched weight itself
+
+
 @dataclass
 class Hit:
     service: Service
@@ -84,8 +90,8 @@ class ServiceIndex:
         top = np.argsort(-scores)[:k]
         return [Hit(self.services[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def coverage(self, units: list[Unit], service: Service) -> float:
-        """Share of the message's meaning that the service's text accounts for.
+    def evidence(self, units: list[Unit], service: Service) -> Evidence:
+        """How much of the message the service's text accounts for.
 
         A matched word weighs its IDF in the catalogue; an unmatched one weighs what it
         would say if it were rare, less the more common it is in everyday language.
@@ -96,7 +102,7 @@ class ServiceIndex:
             weight, matched = self._evidence(unit, doc)
             total += weight
             found += matched
-        return found / total if total else 0.0
+        return Evidence(coverage=found / total if total else 0.0, matched=found)
 
     def _evidence(self, unit: Unit, doc: set[str]) -> tuple[float, float]:
         if unit.word in doc:

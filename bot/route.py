@@ -11,8 +11,10 @@ from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Service
 
 MAX_TEXT_CHARS = 5000
-# Below this share of the message explained by the best service, the message is not about one.
+# A message is about a service when the best one explains most of it, or names it strongly
+# even inside a long message; otherwise it is out of scope.
 MIN_COVERAGE = 0.5
+STRONG_EVIDENCE = 8.0
 MIN_SCORE = 1.0
 # When the runner-up scores this close to the best, the two are too close to choose.
 CLARIFY_RATIO = 0.88
@@ -60,7 +62,7 @@ class Router:
         language = self.analyser.detect_language(text)
         units = self.index.query_units(text)
         hits = self.index.search(units, k=1 + ALTERNATIVES)
-        if not hits or hits[0].score < MIN_SCORE or self.index.coverage(units, hits[0].service) < MIN_COVERAGE:
+        if not hits or hits[0].score < MIN_SCORE or not self._about_a_service(units, hits[0]):
             return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
                                service=None, channel=None, alternatives=[], score=0.0)
         best = hits[0]
@@ -72,8 +74,12 @@ class Router:
             alternatives=[self._alternative(units, hit) for hit in hits[1:]], score=confidence,
         )
 
+    def _about_a_service(self, units, hit: Hit) -> bool:
+        evidence = self.index.evidence(units, hit.service)
+        return evidence.coverage >= MIN_COVERAGE or evidence.matched >= STRONG_EVIDENCE
+
     def _confidence(self, units, hit: Hit) -> float:
-        return round(self.index.coverage(units, hit.service) * hit.score / (hit.score + 5.0), 3)
+        return round(self.index.evidence(units, hit.service).coverage * hit.score / (hit.score + 5.0), 3)
 
     def _alternative(self, units, hit: Hit) -> Alternative:
         ref = _service_ref(hit.service)

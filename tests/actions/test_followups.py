@@ -1,0 +1,57 @@
+from actions.tell_channels import ActionTellChannels
+from actions.tell_documents import ActionTellDocuments
+from actions.tell_fee import ActionTellFee
+from tests.actions.conftest import make_tracker, responses, run
+
+
+def test_fee_of_service_in_focus(recorder):
+    dispatcher, _ = run(ActionTellFee(), make_tracker("followup_in_focus"))
+    assert responses(dispatcher) == ["utter_fee", "utter_fee_detail"]
+    assert dispatcher.messages[0]["fee"] == "320"
+    assert recorder.deflections == []
+
+
+def test_fee_unknown(recorder):
+    tracker = make_tracker("followup_in_focus", service_id="rta.driving_licence.replace_lost")
+    dispatcher, _ = run(ActionTellFee(), tracker)
+    assert responses(dispatcher) == ["utter_fee_unknown"]
+
+
+def test_fee_for_a_service_named_in_the_question_routes_first(recorder):
+    tracker = make_tracker("no_focus", text="how much to renew my licence")
+    dispatcher, _ = run(ActionTellFee(), tracker)
+    assert responses(dispatcher) == ["utter_route_answer", "utter_fee", "utter_fee_detail"]
+    assert recorder.outcomes == [("rta.driving_licence.renew", "routed")]
+
+
+def test_no_service_in_focus_asks_which(recorder):
+    for action in (ActionTellFee(), ActionTellDocuments(), ActionTellChannels()):
+        dispatcher, events = run(action, make_tracker("no_focus"))
+        assert responses(dispatcher) == ["utter_ask_service"]
+        assert events == []
+    assert recorder.deflections == []
+
+
+def test_documents(recorder):
+    dispatcher, _ = run(ActionTellDocuments(), make_tracker("followup_in_focus", text="what documents", intent="ask_documents"))
+    assert responses(dispatcher) == ["utter_documents"]
+    assert dispatcher.messages[0]["documents"] == "- Emirates ID\n- eye test result"
+
+
+def test_documents_unknown(recorder):
+    tracker = make_tracker("followup_in_focus", text="papers?", intent="ask_documents", service_id="dewa.bill.pay")
+    dispatcher, _ = run(ActionTellDocuments(), tracker)
+    assert responses(dispatcher) == ["utter_documents_unknown"]
+
+
+def test_channels_lists_all_and_logs_routed_once(recorder):
+    tracker = make_tracker("followup_in_focus", text="which app", intent="ask_channel")
+    dispatcher, _ = run(ActionTellChannels(), tracker)
+    assert responses(dispatcher) == ["utter_channels"]
+    assert "RTA Dubai app: https://www.rta.ae" in dispatcher.messages[0]["channels"]
+    assert recorder.outcomes == [("rta.driving_licence.renew", "routed")]
+
+
+def test_unknown_service_in_focus_is_treated_as_none(recorder):
+    dispatcher, _ = run(ActionTellFee(), make_tracker("followup_in_focus", service_id="gone.service"))
+    assert responses(dispatcher) == ["utter_ask_service"]
