@@ -43,6 +43,7 @@ class Analyser:
         self._arabic = spacy.blank("ar").tokenizer
         stop = set(spacy.blank("en").Defaults.stop_words) | set(spacy.blank("ar").Defaults.stop_words)
         stop |= {word for words in lexicon["stop"].values() for word in words}
+        stop -= set(lexicon["keep"])
         self._stop = {normalise_for_matching(str(word)) for word in stop}
         self._arabizi_markers = {str(word) for word in lexicon["arabizi_markers"]}
 

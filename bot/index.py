@@ -21,6 +21,9 @@ ENGLISH_ZIPF = 3.0
 # A match on the skeleton alone (another spelling or form of the word) is half the evidence.
 SKELETON_ONLY_WEIGHT = 0.5
 MAX_ZIPF = 7.0
+# BM25 finds candidates; the one with a name or synonym that says what the message says wins.
+RERANK_DEPTH = 30
+PHRASE_BONUS = 1.0
 
 
 def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
@@ -36,6 +39,7 @@ def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
 class Evidence:
     coverage: float  # share of the message's weight matched, 0..1
     matched: float  # matched weight itself
+    phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
 
 
 @dataclass
@@ -50,12 +54,16 @@ class ServiceIndex:
         self.analyser = analyser
         self.services = [s for s in catalogue.services if s.status == "active"]
         corpus = []
+        self._phrases: list[list[tuple[tuple[str, ...], ...]]] = []
         for service in self.services:
             tokens: list[str] = []
+            phrases = []
             for phrase in service_phrases(service, catalogue):
-                for unit in analyser.units(phrase):
-                    tokens.extend(unit.forms())
+                units = tuple(unit.forms() for unit in analyser.units(phrase))
+                phrases.append(units)
+                tokens.extend(form for forms in units for form in forms)
             corpus.append(tokens)
+            self._phrases.append(phrases)
         self._doc_tokens = [set(doc) for doc in corpus]
         self._position = {service.id: i for i, service in enumerate(self.services)}
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -83,12 +91,35 @@ class ServiceIndex:
         return [self._correct(unit) for unit in self.analyser.units(text)]
 
     def search(self, units: list[Unit], k: int = 5) -> list[Hit]:
+        """BM25 over whole services, then the best candidates re-ranked by their closest phrase."""
         tokens = [form for unit in units for form in unit.forms() if form in self._vocab]
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
-        top = np.argsort(-scores)[:k]
-        return [Hit(self.services[i], float(scores[i])) for i in top if scores[i] > 0]
+        candidates = [i for i in np.argsort(-scores)[:RERANK_DEPTH] if scores[i] > 0]
+        query_forms = {form for unit in units for form in unit.forms()}
+        query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
+        ranked = sorted(
+            (float(scores[i]) * (1.0 + PHRASE_BONUS * self._phrase_match(i, query_forms, query_weight)), i)
+            for i in candidates
+        )
+        return [Hit(self.services[i], score) for score, i in reversed(ranked[-k:])]
+
+    def _unit_idf(self, forms: tuple[str, ...]) -> float:
+        return max((self._idf.get(form, 0.0) for form in forms), default=0.0)
+
+    def _phrase_match(self, doc: int, query_forms: set[str], query_weight: float) -> float:
+        """F1 of the best single phrase (name or synonym) against the message, IDF-weighted."""
+        best = 0.0
+        for phrase in self._phrases[doc]:
+            weights = [(self._unit_idf(forms), any(f in query_forms for f in forms)) for forms in phrase]
+            matched = sum(w for w, hit in weights if hit)
+            if not matched:
+                continue
+            recall = matched / sum(w for w, _ in weights)
+            precision = min(1.0, matched / query_weight)
+            best = max(best, 2 * recall * precision / (recall + precision))
+        return best
 
     def evidence(self, units: list[Unit], service: Service) -> Evidence:
         """How much of the message the service's text accounts for.
@@ -102,7 +133,10 @@ class ServiceIndex:
             weight, matched = self._evidence(unit, doc)
             total += weight
             found += matched
-        return Evidence(coverage=found / total if total else 0.0, matched=found)
+        query_forms = {form for unit in units for form in unit.forms()}
+        query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
+        phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
+        return Evidence(coverage=found / total if total else 0.0, matched=found, phrase=phrase)
 
     def _evidence(self, unit: Unit, doc: set[str]) -> tuple[float, float]:
         if unit.word in doc:

@@ -48,20 +48,24 @@ def _parse(path: Path):
         raise CatalogueError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from None
 
 
-def _line_of(node, loc: tuple) -> int | None:
-    """Follow a pydantic error location through the YAML node tree to a line number."""
-    line = node.start_mark.line + 1 if node is not None else None
+def _node_at(node, loc: tuple):
+    """Follow a pydantic error location through the YAML node tree, as deep as it goes."""
     for key in loc:
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
+            child = next((v for k, v in node.value if k.value == key), None)
+            if child is None:  # a missing field: its mapping is the closest place
+                break
+            node = child
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
         else:
             break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
+    return node
+
+
+def _line_of(node, loc: tuple) -> int | None:
+    found = _node_at(node, loc)
+    return found.start_mark.line + 1 if found is not None else None
 
 
 def _reason(error: dict) -> str:
@@ -83,20 +87,11 @@ def load_entities(path: Path = ENTITIES_FILE) -> dict[str, Entity]:
         raise CatalogueError(path, 1, "expected a mapping with an 'entities' list")
     entities: dict[str, Entity] = {}
     for index, raw in enumerate(data["entities"]):
-        entity = _validate(Entity, raw, path, _line_node(node, ("entities", index)))
+        entity = _validate(Entity, raw, path, _node_at(node, ("entities", index)))
         if entity.code in entities:
             raise CatalogueError(path, _line_of(node, ("entities", index)), f"duplicate entity code {entity.code!r}")
         entities[entity.code] = entity
     return entities
-
-
-def _line_node(node, loc):
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode):
-            node = node.value[key]
-    return node
 
 
 def load_entity_file(path: Path, entities: dict[str, Entity]) -> EntityFile:
