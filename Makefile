@@ -8,6 +8,7 @@ RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/daleel.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 SHARED ?= ../shared
+export PYTHONPATH := $(CURDIR)
 
 .PHONY: install run test test-app test-rasa validate train eval bench catalogue-report clean
 
