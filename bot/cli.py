@@ -76,6 +76,20 @@ def cmd_catalogue_report(args) -> int:
     return 0
 
 
+def cmd_catalogue_import(args) -> int:
+    from service_catalog.importer import import_catalogue
+    from service_catalog.loader import default_catalogue
+    from bot.db import session_factory
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  importing services: {done}/{total}", end="" if done < total else "\n", flush=True)
+
+    with session_factory()() as session:
+        result = import_catalogue(session, default_catalogue(), progress)
+    print(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}, retired {result.retired}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Daleel: route messages to smart channels.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     report = catalogue_commands.add_parser("report", help="coverage per entity")
     report.set_defaults(func=cmd_catalogue_report)
+    importing = catalogue_commands.add_parser("import", help="import the catalogue into the database (idempotent)")
+    importing.set_defaults(func=cmd_catalogue_import)
     return parser
 
 

@@ -96,7 +96,7 @@ class ServiceIndex:
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
-        candidates = [i for i in np.argsort(-scores)[:RERANK_DEPTH] if scores[i] > 0]
+        candidates = [i for i in np.argsort(-scores)[:max(RERANK_DEPTH, k)] if scores[i] > 0]
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         ranked = sorted(

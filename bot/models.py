@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
@@ -41,3 +41,20 @@ class Handoff(Base):
     conversation_hash: Mapped[str] = mapped_column(String(64), index=True)
     service_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reason: Mapped[str] = mapped_column(String(64))
+
+
+class ServiceRecord(Base):
+    """A catalogue service as imported; a service removed from the files is retired, never deleted."""
+
+    __tablename__ = "services"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64), index=True)
+    name_en: Mapped[str] = mapped_column(String(300))
+    name_ar: Mapped[str] = mapped_column(String(300))
+    fee_aed: Mapped[float | None] = mapped_column(Float, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    record: Mapped[dict] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

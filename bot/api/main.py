@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from bot.api.routes import health, route
+from bot.api.routes import catalogue, health, route
 
 
 def create_app() -> FastAPI:
@@ -14,6 +14,7 @@ def create_app() -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(route.router)
+    app.include_router(catalogue.router)
     return app
 
 
