@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from bot.api.routes import catalogue, health, route
+from bot.api.routes import catalogue, health, prometheus, route
 
 
 def create_app() -> FastAPI:
@@ -15,6 +15,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(route.router)
     app.include_router(catalogue.router)
+    app.include_router(prometheus.router)
     return app
 
 
