@@ -42,6 +42,20 @@ class Evidence:
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """One name or synonym: its units with their IDF weights, precomputed."""
+
+    units: tuple[tuple[frozenset[str], float], ...]
+    forms: frozenset[str]
+    weight: float
+
+    @classmethod
+    def of(cls, units: tuple[tuple[str, ...], ...], idf) -> "Phrase":
+        weighted = tuple((frozenset(forms), idf(forms)) for forms in units)
+        return cls(weighted, frozenset(f for forms in units for f in forms), sum(w for _, w in weighted) or 1.0)
+
+
 @dataclass
 class Hit:
     service: Service
@@ -54,16 +68,19 @@ class ServiceIndex:
         self.analyser = analyser
         self.services = [s for s in catalogue.services if s.status == "active"]
         corpus = []
-        self._phrases: list[list[tuple[tuple[str, ...], ...]]] = []
+        phrase_units: list[list[tuple[tuple[str, ...], ...]]] = []
+        analysed: dict[str, tuple[tuple[str, ...], ...]] = {}  # entity names repeat in every service
         for service in self.services:
             tokens: list[str] = []
             phrases = []
             for phrase in service_phrases(service, catalogue):
-                units = tuple(unit.forms() for unit in analyser.units(phrase))
+                if phrase not in analysed:
+                    analysed[phrase] = tuple(unit.forms() for unit in analyser.units(phrase))
+                units = analysed[phrase]
                 phrases.append(units)
                 tokens.extend(form for forms in units for form in forms)
             corpus.append(tokens)
-            self._phrases.append(phrases)
+            phrase_units.append(phrases)
         self._doc_tokens = [set(doc) for doc in corpus]
         self._position = {service.id: i for i, service in enumerate(self.services)}
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -77,6 +94,7 @@ class ServiceIndex:
         self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = max(self._idf.values())
         self._latin_words = sorted(t for t in df if t.isascii() and len(t) >= MIN_FUZZY_LENGTH)
+        self._phrases = [[Phrase.of(units, self._unit_idf) for units in phrases if units] for phrases in phrase_units]
 
     def _correct(self, unit: Unit) -> Unit:
         """A word the catalogue never uses may be a typo of one it does."""
@@ -106,19 +124,19 @@ class ServiceIndex:
         return [Hit(self.services[i], score) for score, i in reversed(ranked[-k:])]
 
     def _unit_idf(self, forms: tuple[str, ...]) -> float:
-        return max((self._idf.get(form, 0.0) for form in forms), default=0.0)
+        return max([self._idf.get(form, 0.0) for form in forms], default=0.0)
 
     def _phrase_match(self, doc: int, query_forms: set[str], query_weight: float) -> float:
         """F1 of the best single phrase (name or synonym) against the message, IDF-weighted."""
         best = 0.0
         for phrase in self._phrases[doc]:
-            weights = [(self._unit_idf(forms), any(f in query_forms for f in forms)) for forms in phrase]
-            matched = sum(w for w, hit in weights if hit)
-            if not matched:
+            if phrase.forms.isdisjoint(query_forms):
                 continue
-            recall = matched / sum(w for w, _ in weights)
+            matched = sum(w for forms, w in phrase.units if not query_forms.isdisjoint(forms))
+            recall = matched / phrase.weight
             precision = min(1.0, matched / query_weight)
-            best = max(best, 2 * recall * precision / (recall + precision))
+            if matched:
+                best = max(best, 2 * recall * precision / (recall + precision))
         return best
 
     def evidence(self, units: list[Unit], service: Service) -> Evidence:

@@ -66,12 +66,13 @@ class Router:
             return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
                                service=None, channel=None, alternatives=[], score=0.0)
         best = hits[0]
-        confidence = self._confidence(units, best)
+        confidence = [self._confidence(units, hit) for hit in hits]
         unsure = len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score
         return RouteAnswer(
             id=request_id, language=language, out_of_scope=False, needs_clarification=unsure,
             service=_service_ref(best.service), channel=self.channel_for(best.service),
-            alternatives=[self._alternative(units, hit) for hit in hits[1:]], score=confidence,
+            alternatives=[_alternative(hit, score) for hit, score in zip(hits[1:], confidence[1:])],
+            score=confidence[0],
         )
 
     def _about_a_service(self, units, hit: Hit) -> bool:
@@ -81,10 +82,10 @@ class Router:
     def _confidence(self, units, hit: Hit) -> float:
         return round(self.index.evidence(units, hit.service).coverage * hit.score / (hit.score + 5.0), 3)
 
-    def _alternative(self, units, hit: Hit) -> Alternative:
-        ref = _service_ref(hit.service)
-        return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar,
-                           score=self._confidence(units, hit))
+
+def _alternative(hit: Hit, score: float) -> Alternative:
+    ref = _service_ref(hit.service)
+    return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar, score=score)
 
 
 @lru_cache(maxsize=1)

@@ -42,10 +42,13 @@ def _parse(path: Path):
     except UnicodeDecodeError as exc:
         raise CatalogueError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_FAST_LOADER), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CatalogueError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from None
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _node_at(node, loc: tuple):
@@ -73,33 +76,37 @@ def _reason(error: dict) -> str:
     return f"{field}: {error['msg']}" if field else error["msg"]
 
 
-def _validate(model, data, path: Path, node):
+def _validate(model, data, path: Path, text: str, loc: tuple = ()):
+    """Validate; only a failure pays for composing the YAML node tree to find its line."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise CatalogueError(path, _line_of(node, first["loc"]), _reason(first)) from None
+        node = yaml.compose(text, Loader=_FAST_LOADER)
+        raise CatalogueError(path, _line_of(node, (*loc, *first["loc"])), _reason(first)) from None
 
 
 def load_entities(path: Path = ENTITIES_FILE) -> dict[str, Entity]:
-    data, node = _parse(path)
+    data, text = _parse(path)
     if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
         raise CatalogueError(path, 1, "expected a mapping with an 'entities' list")
     entities: dict[str, Entity] = {}
     for index, raw in enumerate(data["entities"]):
-        entity = _validate(Entity, raw, path, _node_at(node, ("entities", index)))
+        entity = _validate(Entity, raw, path, text, ("entities", index))
         if entity.code in entities:
-            raise CatalogueError(path, _line_of(node, ("entities", index)), f"duplicate entity code {entity.code!r}")
+            raise CatalogueError(path, _line_of(yaml.compose(text, Loader=_FAST_LOADER), ("entities", index)),
+                                 f"duplicate entity code {entity.code!r}")
         entities[entity.code] = entity
     return entities
 
 
 def load_entity_file(path: Path, entities: dict[str, Entity]) -> EntityFile:
-    data, node = _parse(path)
+    data, text = _parse(path)
     if not isinstance(data, dict):
         raise CatalogueError(path, 1, "expected a mapping with 'entity' and 'services'")
-    parsed = _validate(EntityFile, data, path, node)
+    parsed = _validate(EntityFile, data, path, text)
     if parsed.entity not in entities:
+        node = yaml.compose(text, Loader=_FAST_LOADER)
         raise CatalogueError(path, _line_of(node, ("entity",)), f"unknown entity code {parsed.entity!r}")
     return parsed
 
