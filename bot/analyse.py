@@ -29,6 +29,7 @@ SKELETON_PREFIX = "~"
 class Unit:
     word: str  # the stem of the normalised word
     key: str  # consonant skeleton, prefixed; '' when the word has none
+    surface: str = ""  # the normalised word itself, for word-frequency look-ups
 
     def forms(self) -> tuple[str, ...]:
         return (self.word, self.key) if self.key else (self.word,)
@@ -60,7 +61,7 @@ class Analyser:
             if word in self._stop:
                 continue
             key = skeleton(word)
-            units.append(Unit(stem(word), SKELETON_PREFIX + key if key else ""))
+            units.append(Unit(stem(word), SKELETON_PREFIX + key if key else "", word))
         return units
 
     def detect_language(self, text: str) -> str:

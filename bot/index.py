@@ -35,10 +35,16 @@ def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
     ]
 
 
+def _everyday_zipf(unit: Unit) -> float:
+    word = unit.surface or unit.word
+    return zipf_frequency(word, "en" if word.isascii() else "ar")
+
+
 @dataclass(frozen=True)
 class Evidence:
     coverage: float  # share of the message's weight matched, 0..1
     matched: float  # matched weight itself
+    domain: float  # how much more the matched words belong to the catalogue than to everyday language
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
 
 
@@ -93,6 +99,13 @@ class ServiceIndex:
                 df[token] = df.get(token, 0) + 1
         self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = max(self._idf.values())
+        counts: dict[str, int] = {}
+        for doc in corpus:
+            for token in doc:
+                counts[token] = counts.get(token, 0) + 1
+        total_tokens = sum(counts.values()) or 1
+        # Zipf scale (log10 per billion words), comparable with wordfreq's everyday-language figures.
+        self._zipf = {t: math.log10(c / total_tokens * 1e9) for t, c in counts.items()}
         self._latin_words = sorted(t for t in df if t.isascii() and len(t) >= MIN_FUZZY_LENGTH)
         self._phrases = [[Phrase.of(units, self._unit_idf) for units in phrases if units] for phrases in phrase_units]
 
@@ -103,7 +116,7 @@ class ServiceIndex:
         if not unit.word.isascii() or len(unit.word) < MIN_FUZZY_LENGTH:
             return unit
         match = process.extractOne(unit.word, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        return Unit(match[0], unit.key) if match else unit
+        return Unit(match[0], unit.key, match[0]) if match else unit
 
     def query_units(self, text: str) -> list[Unit]:
         return [self._correct(unit) for unit in self.analyser.units(text)]
@@ -146,22 +159,29 @@ class ServiceIndex:
         would say if it were rare, less the more common it is in everyday language.
         """
         doc = self._doc_tokens[self._position[service.id]]
-        total = found = 0.0
+        total = found = domain = 0.0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
             total += weight
             found += matched
+            if matched:
+                domain += self._keyness(unit, doc) * (matched / weight)
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
-        return Evidence(coverage=found / total if total else 0.0, matched=found, phrase=phrase)
+        return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase)
+
+    def _keyness(self, unit: Unit, doc: set[str]) -> float:
+        """Catalogue frequency over everyday frequency (Zipf difference) of a matched word, >= 0."""
+        form = unit.word if unit.word in doc else unit.key
+        return max(0.0, self._zipf[form] - _everyday_zipf(unit))
 
     def _evidence(self, unit: Unit, doc: set[str]) -> tuple[float, float]:
         if unit.word in doc:
             weight = self._idf[unit.word]
             return weight, weight
         language = "en" if unit.word.isascii() else "ar"
-        zipf = zipf_frequency(unit.word, language)
+        zipf = _everyday_zipf(unit)
         if unit.key in doc and not (language == "en" and zipf >= ENGLISH_ZIPF):
             weight = self._idf[unit.key]
             return weight, weight * SKELETON_ONLY_WEIGHT

@@ -15,6 +15,11 @@ MAX_TEXT_CHARS = 5000
 # even inside a long message; otherwise it is out of scope.
 MIN_COVERAGE = 0.5
 STRONG_EVIDENCE = 8.0
+# ...and when the words it matched are words of government services, not everyday words that a
+# service happens to use ("restaurant", "hour", "car loan").
+MIN_DOMAIN = 1.0
+# Words this much more at home in the catalogue than in everyday language settle it on their own.
+DECISIVE_DOMAIN = 5.0
 MIN_SCORE = 1.0
 # When the runner-up scores this close to the best, the two are too close to choose.
 CLARIFY_RATIO = 0.88
@@ -77,7 +82,10 @@ class Router:
 
     def _about_a_service(self, units, hit: Hit) -> bool:
         evidence = self.index.evidence(units, hit.service)
-        return evidence.coverage >= MIN_COVERAGE or evidence.matched >= STRONG_EVIDENCE
+        if evidence.domain >= DECISIVE_DOMAIN:
+            return True
+        strong = evidence.coverage >= MIN_COVERAGE or evidence.matched >= STRONG_EVIDENCE
+        return strong and evidence.domain >= MIN_DOMAIN
 
     def _confidence(self, units, hit: Hit) -> float:
         return round(self.index.evidence(units, hit.service).coverage * hit.score / (hit.score + 5.0), 3)
