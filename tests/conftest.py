@@ -20,3 +20,13 @@ def database_url(tmp_path, monkeypatch):
     yield url
     get_settings.cache_clear()
     get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory):
+    """Action server + Rasa server + app, really running (see tests/live.py)."""
+    from tests import live
+
+    stack, processes = live.start(tmp_path_factory.mktemp("live"))
+    yield stack
+    live.stop(processes)
