@@ -10,9 +10,14 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 SHARED ?= ../shared
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install run test test-app test-rasa validate train eval bench catalogue-report clean
+.PHONY: install browser run test test-app test-rasa validate train eval bench catalogue-report clean
 
-install: $(APP_VENV)/.installed $(RASA_VENV)/.installed
+install: $(APP_VENV)/.installed $(RASA_VENV)/.installed browser
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
+browser:
+	@command -v chromium >/dev/null || { echo "==> installing Debian chromium (browser tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
 
 $(APP_VENV)/.installed: requirements/app.txt
 	@echo "==> app environment ($(APP_VENV)): FastAPI, SQLAlchemy, spaCy, rasa-sdk"
