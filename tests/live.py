@@ -3,6 +3,7 @@ on their own ports, sharing one temporary SQLite database (started once per test
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -12,7 +13,13 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "daleel.tar.gz"
-ACTIONS_PORT, RASA_PORT, APP_PORT = 5165, 5105, 8105
+
+
+def free_port() -> int:
+    """A port free right now on the loopback (several test runs may share this machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass
@@ -48,17 +55,18 @@ def start(workdir: Path) -> tuple[LiveStack, list[subprocess.Popen]]:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
     database_url = f"sqlite:///{workdir / 'live.db'}"
+    actions_port, rasa_port, app_port = free_port(), free_port(), free_port()
     env = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
-           "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{ACTIONS_PORT}/webhook",
-           "DALEEL_RASA_URL": f"http://127.0.0.1:{RASA_PORT}"}
+           "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
+           "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
     commands = {
         "actions": ([str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(ACTIONS_PORT)], f"http://127.0.0.1:{ACTIONS_PORT}/health"),
+                     "--port", str(actions_port)], f"http://127.0.0.1:{actions_port}/health"),
         "rasa": ([str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--model", str(MODEL),
-                  "--port", str(RASA_PORT), "--interface", "127.0.0.1", "--endpoints", "tests/rasa/endpoints.yml",
-                  "--credentials", "credentials.yml"], f"http://127.0.0.1:{RASA_PORT}/status"),
-        "app": ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(APP_PORT),
-                 "--host", "127.0.0.1"], f"http://127.0.0.1:{APP_PORT}/healthz"),
+                  "--port", str(rasa_port), "--interface", "127.0.0.1", "--endpoints", "tests/rasa/endpoints.yml",
+                  "--credentials", "credentials.yml"], f"http://127.0.0.1:{rasa_port}/status"),
+        "app": ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
+                 "--host", "127.0.0.1"], f"http://127.0.0.1:{app_port}/healthz"),
     }
     processes = []
     for name, (command, _) in commands.items():
@@ -70,7 +78,7 @@ def start(workdir: Path) -> tuple[LiveStack, list[subprocess.Popen]]:
     except Exception:
         stop(processes)
         raise
-    stack = LiveStack(f"http://127.0.0.1:{APP_PORT}", f"http://127.0.0.1:{RASA_PORT}", database_url, workdir)
+    stack = LiveStack(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}", database_url, workdir)
     return stack, processes
 
 
