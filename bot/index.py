@@ -127,7 +127,9 @@ class ServiceIndex:
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
-        candidates = [i for i in np.argsort(-scores)[:max(RERANK_DEPTH, k)] if scores[i] > 0]
+        depth = min(max(RERANK_DEPTH, k), len(scores))
+        top = np.argpartition(-scores, depth - 1)[:depth]  # linear, not a full sort: large catalogues
+        candidates = [int(i) for i in top if scores[i] > 0]
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         ranked = sorted(

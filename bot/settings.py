@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,17 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     scorer_path: Path = ROOT.parent / "shared" / "eval" / "score_route.py"
     conversation_salt: str = "daleel-dev-salt"
+    # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused.
+    whatsapp_verify_token: SecretStr = SecretStr("")
+    whatsapp_app_secret: SecretStr = SecretStr("")
+    whatsapp_access_token: SecretStr = SecretStr("")
+    whatsapp_phone_number_id: str = ""
+    graph_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_send_timeout_seconds: float = 10.0
+    whatsapp_send_attempts: int = 4
+    whatsapp_retry_initial_seconds: float = 0.5
+    whatsapp_retry_max_seconds: float = 8.0
+    whatsapp_rasa_timeout_seconds: float = 30.0
 
 
 @lru_cache(maxsize=1)
