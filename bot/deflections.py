@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from bot.db import session_factory
 from bot.models import DeflectionEvent, Handoff, utcnow
+from bot.outbox import get_outbox
 from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+# The database is down or unreachable: the event waits in the outbox instead.
+UNREACHABLE = (OperationalError, InterfaceError)
 
 OUTCOMES = ("routed", "confirmed", "declined", "assisted_in_person", "handed_off")
 SOURCES = ("web", "whatsapp", "ambassador", "rest")
@@ -24,27 +30,65 @@ def hash_conversation(conversation_id: str) -> str:
 
 def record_deflection(conversation_id: str, service_id: str, entity: str, channel: str, language: str,
                       source: str, outcome: str) -> bool:
-    """Record what became of one visit; True when something new was written."""
+    """Record what became of one visit; True when something new was written (or queued)."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    conversation_hash = hash_conversation(conversation_id)
-    sessions = session_factory()
-    with sessions() as session:
-        query = select(DeflectionEvent).where(
-            DeflectionEvent.conversation_hash == conversation_hash, DeflectionEvent.service_id == service_id
-        )
+    event = dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id, entity=entity,
+                 channel=channel, language=language, source=source, outcome=outcome)
+    return _deliver("deflection", event)
+
+
+def record_handoff(conversation_id: str, service_id: str | None, reason: str) -> None:
+    _deliver("handoff", dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id,
+                             reason=reason[:64]))
+
+
+def flush_outbox() -> int:
+    """Write the queued events, oldest first; stop at the first that still cannot be written."""
+    outbox, written = get_outbox(), 0
+    for row_id, kind, event in outbox.pending():
+        try:
+            _WRITERS[kind](event)
+        except UNREACHABLE:
+            break
+        outbox.remove(row_id)
+        written += 1
+    if written:
+        logger.info("outbox: wrote %d queued events", written)
+    return written
+
+
+def _deliver(kind: str, event: dict) -> bool:
+    outbox = get_outbox()
+    if len(outbox):
+        flush_outbox()
+        if len(outbox):  # older events still wait: queue behind them, keep the order
+            outbox.put(kind, event)
+            return True
+    try:
+        return _WRITERS[kind](event)
+    except UNREACHABLE as exc:
+        logger.warning("database unreachable (%s): %s event queued in the outbox", type(exc).__name__, kind)
+        outbox.put(kind, event)
+        return True
+
+
+def _write_deflection(event: dict) -> bool:
+    with session_factory()() as session:
+        query = select(DeflectionEvent).where(DeflectionEvent.conversation_hash == event["conversation_hash"],
+                                              DeflectionEvent.service_id == event["service_id"])
         existing = session.scalars(query).first()
         if existing is None:
-            session.add(DeflectionEvent(conversation_hash=conversation_hash, service_id=service_id, entity=entity,
-                                        channel=channel, language=language, source=source, outcome=outcome))
+            session.add(DeflectionEvent(**event))
             try:
                 session.commit()
             except IntegrityError:  # the same visit written by a concurrent retry
                 session.rollback()
                 return False
             return True
+        outcome = event["outcome"]
         if existing.outcome == outcome or (outcome == "routed" and existing.outcome in _FINAL):
             return False
         existing.outcome = outcome
@@ -53,9 +97,11 @@ def record_deflection(conversation_id: str, service_id: str, entity: str, channe
         return True
 
 
-def record_handoff(conversation_id: str, service_id: str | None, reason: str) -> None:
-    sessions = session_factory()
-    with sessions() as session:
-        session.add(Handoff(conversation_hash=hash_conversation(conversation_id), service_id=service_id,
-                            reason=reason[:64]))
+def _write_handoff(event: dict) -> bool:
+    with session_factory()() as session:
+        session.add(Handoff(**event))
         session.commit()
+    return True
+
+
+_WRITERS = {"deflection": _write_deflection, "handoff": _write_handoff}

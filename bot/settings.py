@@ -30,6 +30,24 @@ class Settings(BaseSettings):
     whatsapp_retry_max_seconds: float = 8.0
     whatsapp_rasa_timeout_seconds: float = 30.0
 
+    # Web chat and the ambassadors' page (bot/api/routes/chat.py, ambassador.py). Centre secrets come
+    # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.
+    chat_rasa_timeout_seconds: float = 30.0
+    ambassador_secrets: dict[str, SecretStr] = {}
+    session_secret: SecretStr = SecretStr("")
+    ambassador_session_hours: float = 12.0
+
+    # Deflection dashboard and metrics API (bot/api/routes/metrics.py, dashboard.py): the manager's
+    # bearer token, also the dashboard's sign-in password. Empty: in production everything is closed;
+    # in development the documented default "daleel-dev-dashboard" applies. Days are counted in
+    # metrics_timezone (an IANA zone name).
+    dashboard_token: SecretStr = SecretStr("")
+    dashboard_session_hours: float = 12.0
+    metrics_timezone: str = "Asia/Dubai"
+
+    # Deflection events wait here, durably, while the database is unreachable (bot/outbox.py).
+    outbox_path: Path = ROOT / "var" / "outbox.db"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -16,6 +16,7 @@ def database_url(tmp_path, monkeypatch):
 
     url = f"sqlite:///{tmp_path / 'daleel.db'}"
     monkeypatch.setenv("DALEEL_DATABASE_URL", url)
+    monkeypatch.setenv("DALEEL_OUTBOX_PATH", str(tmp_path / "outbox.db"))
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
@@ -30,3 +31,43 @@ def live_stack(tmp_path_factory):
     stack, processes = live.start(tmp_path_factory.mktemp("live"))
     yield stack
     live.stop(processes)
+
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def postgres_url(monkeypatch, tmp_path):
+    """A fresh PostgreSQL database for one test (dropped afterwards), used by the app as its store."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db import get_engine
+    from bot.settings import get_settings
+
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"daleel_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(exc).__name__}): integration test skipped")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    monkeypatch.setenv("DALEEL_DATABASE_URL", url)
+    monkeypatch.setenv("DALEEL_OUTBOX_PATH", str(tmp_path / "outbox.db"))
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request):
+    """The app's store on the embedded default (SQLite) and on production's PostgreSQL."""
+    return request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")

@@ -18,52 +18,52 @@ def visit(outcome="routed", conversation="+971501234567", service="rta.driving_l
     return record_deflection(conversation, service, "rta", "RTA Dubai app", "en", "web", outcome)
 
 
-def test_retried_action_writes_one_event(database_url):
+def test_retried_action_writes_one_event(store_url):
     assert visit() is True
     assert visit() is False
-    assert len(events(database_url)) == 1
+    assert len(events(store_url)) == 1
 
 
-def test_outcome_moves_on_but_never_back_to_routed(database_url):
+def test_outcome_moves_on_but_never_back_to_routed(store_url):
     visit()
     assert visit("confirmed") is True
     assert visit("routed") is False
-    [event] = events(database_url)
+    [event] = events(store_url)
     assert event.outcome == "confirmed"
 
 
-def test_other_service_or_conversation_is_another_event(database_url):
+def test_other_service_or_conversation_is_another_event(store_url):
     visit()
     visit(service="dewa.bill.pay")
     visit(conversation="someone-else")
-    assert len(events(database_url)) == 3
+    assert len(events(store_url)) == 3
 
 
-def test_conversation_id_is_stored_only_as_a_salted_hash(database_url):
+def test_conversation_id_is_stored_only_as_a_salted_hash(store_url):
     visit(conversation="+971501234567")
-    [event] = events(database_url)
+    [event] = events(store_url)
     assert "971" not in event.conversation_hash
     assert event.conversation_hash == hash_conversation("+971501234567") and len(event.conversation_hash) == 32
 
 
 @pytest.mark.parametrize("field, value", [("outcome", "maybe"), ("source", "fax")])
-def test_unknown_outcome_or_source_is_refused(database_url, field, value):
+def test_unknown_outcome_or_source_is_refused(store_url, field, value):
     kwargs = dict(conversation_id="c", service_id="s.x", entity="s", channel="c", language="en",
                   source="web", outcome="routed")
     kwargs[field] = value
     with pytest.raises(ValueError):
         record_deflection(**kwargs)
-    assert events(database_url) == []
+    assert events(store_url) == []
 
 
-def test_handoff_is_recorded_with_service_and_reason(database_url):
+def test_handoff_is_recorded_with_service_and_reason(store_url):
     record_handoff("conv-1", "rta.driving_licence.renew", "asked_for_human")
-    with session_factory(database_url)() as session:
+    with session_factory(store_url)() as session:
         [handoff] = session.scalars(select(Handoff))
     assert handoff.service_id == "rta.driving_licence.renew" and handoff.reason == "asked_for_human"
 
 
-def test_metrics_count_deflected_visits_by_entity_and_channel(database_url):
+def test_metrics_count_deflected_visits_by_entity_and_channel(store_url):
     visit()
     visit(conversation="b")
     visit(conversation="c", outcome="declined")

@@ -13,8 +13,8 @@ def subset(catalogue: Catalogue, services) -> Catalogue:
 
 
 @pytest.fixture
-def session(database_url):
-    with session_factory(database_url)() as session:
+def session(store_url):
+    with session_factory(store_url)() as session:
         yield session
 
 
