@@ -28,9 +28,9 @@ def live_stack(tmp_path_factory):
     """Action server + Rasa server + app, really running (see tests/live.py)."""
     from tests import live
 
-    stack, processes = live.start(tmp_path_factory.mktemp("live"))
+    stack = live.start(tmp_path_factory.mktemp("live"))
     yield stack
-    live.stop(processes)
+    live.stop(stack)
 
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

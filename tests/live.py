@@ -1,12 +1,12 @@
-"""A real running stack for end-to-end tests: action server, Rasa server and the FastAPI app,
-on their own ports, sharing one temporary SQLite database (started once per test session)."""
+"""A real running stack for end-to-end tests: action server, Rasa server(s) and the FastAPI app,
+on free ports, sharing one database (SQLite by default)."""
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -25,14 +25,19 @@ def free_port() -> int:
 @dataclass
 class LiveStack:
     app_url: str
-    rasa_url: str
+    rasa_urls: list[str]
     database_url: str
     logs: Path
+    processes: list[subprocess.Popen] = field(default_factory=list, repr=False)
 
-    def say(self, sender: str, text: str) -> list[dict]:
-        """One customer message through the Rasa REST webhook; the bot's messages back."""
-        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                              timeout=30)
+    @property
+    def rasa_url(self) -> str:
+        return self.rasa_urls[0]
+
+    def say(self, sender: str, text: str, server: int = 0) -> list[dict]:
+        """One customer message through a Rasa server's REST webhook; the bot's messages back."""
+        response = httpx.post(f"{self.rasa_urls[server]}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": text}, timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -51,41 +56,44 @@ def _wait(url: str, process: subprocess.Popen, log: Path, seconds: float) -> Non
     raise RuntimeError(f"{url} did not start within {seconds:.0f} s; see {log}")
 
 
-def start(workdir: Path) -> tuple[LiveStack, list[subprocess.Popen]]:
+def start(workdir: Path, database_url: str | None = None, rasa_servers: int = 1,
+          endpoints: str = "tests/rasa/endpoints.yml", env: dict[str, str] | None = None) -> LiveStack:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
-    database_url = f"sqlite:///{workdir / 'live.db'}"
-    actions_port, rasa_port, app_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
-           "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
-           "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
-    commands = {
-        "actions": ([str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(actions_port)], f"http://127.0.0.1:{actions_port}/health"),
-        "rasa": ([str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--model", str(MODEL),
-                  "--port", str(rasa_port), "--interface", "127.0.0.1", "--endpoints", "tests/rasa/endpoints.yml",
-                  "--credentials", "credentials.yml"], f"http://127.0.0.1:{rasa_port}/status"),
-        "app": ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
-                 "--host", "127.0.0.1"], f"http://127.0.0.1:{app_port}/healthz"),
-    }
-    processes = []
+    database_url = database_url or f"sqlite:///{workdir / 'live.db'}"
+    actions_port, app_port = free_port(), free_port()
+    rasa_ports = [free_port() for _ in range(rasa_servers)]
+    environment = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
+                   "DALEEL_OUTBOX_PATH": str(workdir / "outbox.db"),
+                   "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
+                   "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}", **(env or {})}
+    commands = {"actions": ([str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+                             "--port", str(actions_port)], f"http://127.0.0.1:{actions_port}/health")}
+    for n, port in enumerate(rasa_ports):
+        commands[f"rasa{n}"] = ([str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--model", str(MODEL),
+                                 "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints,
+                                 "--credentials", "credentials.yml"], f"http://127.0.0.1:{port}/status")
+    commands["app"] = ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
+                        "--host", "127.0.0.1"], f"http://127.0.0.1:{app_port}/healthz")
+    stack = LiveStack(f"http://127.0.0.1:{app_port}", [f"http://127.0.0.1:{p}" for p in rasa_ports],
+                      database_url, workdir)
     for name, (command, _) in commands.items():
-        log = workdir / f"{name}.log"
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
+        log = (workdir / f"{name}.log").open("w")
+        stack.processes.append(subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,
+                                                stderr=subprocess.STDOUT))
     try:
-        for (name, (_, url)), process in zip(commands.items(), processes):
-            _wait(url, process, workdir / f"{name}.log", 240)
+        for (name, (_, url)), process in zip(commands.items(), stack.processes):
+            _wait(url, process, workdir / f"{name}.log", 300)
     except Exception:
-        stop(processes)
+        stop(stack)
         raise
-    stack = LiveStack(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}", database_url, workdir)
-    return stack, processes
+    return stack
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
+def stop(stack: LiveStack) -> None:
+    for process in stack.processes:
         process.terminate()
-    for process in processes:
+    for process in stack.processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

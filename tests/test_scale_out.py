@@ -1,0 +1,76 @@
+"""Two Rasa servers share conversations: trackers in PostgreSQL, locks in Redis, app store in
+PostgreSQL. A conversation started on one server goes on, with its context, on the other."""
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests import live
+from tests.conftest import POSTGRES_ADMIN_URL
+
+
+def _create_database(name: str) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        admin.dispose()
+
+
+def _drop_database(name: str) -> None:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable at 127.0.0.1:6379: scale-out test skipped")
+    suffix = uuid.uuid4().hex[:8]
+    trackers, store = f"daleel_trackers_{suffix}", f"daleel_store_{suffix}"
+    if not (_create_database(trackers) and _create_database(store)):
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432: scale-out test skipped")
+    env = {"DALEEL_TRACKER_DB_HOST": "127.0.0.1", "DALEEL_TRACKER_DB_PORT": "5432",
+           "DALEEL_TRACKER_DB_NAME": trackers, "DALEEL_TRACKER_DB_USER": "postgres",
+           "DALEEL_TRACKER_DB_PASSWORD": "", "DALEEL_REDIS_HOST": "127.0.0.1", "DALEEL_REDIS_PORT": "6379",
+           "DALEEL_REDIS_DB": "3"}
+    store_url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{store}"
+    stack = live.start(tmp_path_factory.mktemp("scale"), database_url=store_url, rasa_servers=2,
+                       endpoints="endpoints.scale.yml", env=env)
+    yield stack
+    live.stop(stack)
+    _drop_database(trackers)
+    _drop_database(store)
+
+
+def test_conversation_moves_between_servers_with_its_context(two_servers):
+    sender = f"scale-{uuid.uuid4()}"
+    first = two_servers.say(sender, "renew my driving licence", server=0)
+    assert "RTA" in " ".join(m.get("text", "") for m in first)
+    follow_up = two_servers.say(sender, "how much does it cost?", server=1)  # the other server
+    assert "320" in " ".join(m.get("text", "") for m in follow_up)  # it knows the service in focus
+    engine = create_engine(two_servers.database_url)
+    with engine.connect() as connection:
+        events = connection.execute(text("SELECT service_id, outcome FROM deflection_events")).all()
+        trackers = create_engine(two_servers.database_url.rsplit("/", 1)[0] + "/" + _tracker_db(two_servers))
+    engine.dispose()
+    assert [tuple(e) for e in events] == [("rta.driving_licence.renew", "routed")]
+    with trackers.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() > 0
+    trackers.dispose()
+
+
+def _tracker_db(stack) -> str:
+    return stack.database_url.rsplit("/", 1)[1].replace("daleel_store_", "daleel_trackers_")
