@@ -89,7 +89,8 @@ class ServiceIndex:
             phrase_units.append(phrases)
         self._doc_tokens = [set(doc) for doc in corpus]
         self._position = {service.id: i for i, service in enumerate(self.services)}
-        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        # Mild length normalisation: the services people ask for most have the longest synonym lists.
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.5)
         self._bm25.index(corpus, show_progress=False)
         self._vocab = self._bm25.vocab_dict
         n_docs = len(corpus)

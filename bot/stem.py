@@ -28,7 +28,7 @@ def stem_arabic(word: str) -> str:
     if word.endswith(_POSSESSIVE_T) and len(word) - 2 >= 3:
         return word[:-2]
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
     return word
 
