@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from bot.analyse import Analyser, default_analyser
 from bot.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
-from bot.index import Hit, ServiceIndex
+from bot.index import Evidence, Hit, ServiceIndex
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Service
 
@@ -72,12 +72,14 @@ class Router:
         language = self.analyser.detect_language(text)
         units = self.index.query_units(text)
         hits = self.index.search(units, k=1 + ALTERNATIVES)
-        if not hits or hits[0].score < MIN_SCORE or not self._about_a_service(units, hits[0]):
+        evidence = self.index.evidence(units, hits[0].service) if hits else None
+        vague = evidence is not None and _vague(evidence)
+        if not hits or hits[0].score < MIN_SCORE or not (vague or _about_a_service(evidence)):
             return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
                                service=None, channel=None, alternatives=[], score=0.0)
         best = hits[0]
         confidence = [self._confidence(units, hit) for hit in hits]
-        unsure = len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score
+        unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score)
         return RouteAnswer(
             id=request_id, language=language, out_of_scope=False, needs_clarification=unsure,
             service=_service_ref(best.service), channel=self.channel_for(best.service),
@@ -85,20 +87,25 @@ class Router:
             score=confidence[0],
         )
 
-    def _about_a_service(self, units, hit: Hit) -> bool:
-        evidence = self.index.evidence(units, hit.service)
-        if (evidence.phrase >= CLOSE_PHRASE and evidence.coverage >= CLOSE_COVERAGE
-                and evidence.matched >= CLOSE_MATCHED):
-            return True
-        if evidence.matched < MIN_MATCHED:
-            return False
-        if evidence.domain >= DECISIVE_DOMAIN:
-            return True
-        explained = evidence.coverage >= MIN_COVERAGE or evidence.matched >= STRONG_EVIDENCE
-        return explained and evidence.domain >= MIN_DOMAIN
-
     def _confidence(self, units, hit: Hit) -> float:
         return round(self.index.evidence(units, hit.service).coverage * hit.score / (hit.score + 5.0), 3)
+
+
+def _vague(evidence: Evidence) -> bool:
+    """Only general service words ("I want a certificate", "ابي تصريح"): ask which service."""
+    return evidence.coverage >= 0.99 and evidence.matched < MIN_MATCHED and evidence.domain >= MIN_DOMAIN
+
+
+def _about_a_service(evidence: Evidence) -> bool:
+    if (evidence.phrase >= CLOSE_PHRASE and evidence.coverage >= CLOSE_COVERAGE
+            and evidence.matched >= CLOSE_MATCHED):
+        return True
+    if evidence.matched < MIN_MATCHED:
+        return False
+    if evidence.domain >= DECISIVE_DOMAIN:
+        return True
+    explained = evidence.coverage >= MIN_COVERAGE or evidence.matched >= STRONG_EVIDENCE
+    return explained and evidence.domain >= MIN_DOMAIN
 
 
 def _alternative(hit: Hit, score: float) -> Alternative:

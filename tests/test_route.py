@@ -101,3 +101,10 @@ def test_own_labelled_cases_stay_accurate(router, tmp_path):
     assert figures["kind:in_scope"]["top1"] >= 0.9
     assert figures["kind:in_scope"]["top3"] >= 0.95
     assert figures["kind:out_of_scope"]["top1"] >= 0.7
+
+
+@pytest.mark.parametrize("text", ["I want a certificate", "\u0627\u0628\u064a \u062a\u0635\u0631\u064a\u062d"])  # ابي تصريح
+def test_only_general_service_words_ask_which_service(router, text):
+    answer = router.route(text)
+    assert answer.out_of_scope is False and answer.needs_clarification is True
+    assert len({answer.service.id, *(a.id for a in answer.alternatives)}) >= 2
