@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     dashboard_session_hours: float = 12.0
     metrics_timezone: str = "Asia/Dubai"
 
+    # Abuse protection (bot/api/limits.py): per client address and first path segment.
+    # Storage "memory://" for one app server; "redis://127.0.0.1:6379/2" to share limits.
+    rate_limit: str = "120/minute"
+    rate_limit_storage: str = "memory://"
+    max_request_bytes: int = 64 * 1024
     # Deflection events wait here, durably, while the database is unreachable (bot/outbox.py).
     outbox_path: Path = ROOT / "var" / "outbox.db"
 

@@ -1,4 +1,9 @@
+import os
+
 import pytest
+
+# Tests send hundreds of requests from one address; tests/test_limits.py sets its own low limit.
+os.environ.setdefault("DALEEL_RATE_LIMIT", "100000/minute")
 
 from bot.route import default_router
 
