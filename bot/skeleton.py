@@ -16,6 +16,7 @@ _LETTERS = str.maketrans({
     "a": "", "e": "", "i": "", "o": "", "u": "",
 })
 _LATIN_WORD = re.compile(r"^[a-z0-9']+$")
+_DOUBLED_CONSONANT = re.compile(r"([b-df-hj-np-tv-z0-9])\1+")  # "ajaddid" is "ajadid": shadda, not two letters
 _HAS_LETTER = re.compile(r"[a-z\u0621-\u064a]")
 _WEAK = re.compile("[\u0627\u0648\u064a\u0621\u0649']")  # long vowels and hamza
 _FINAL_HA = re.compile("\u0647$")  # taa marbuta after normalisation, or a trailing h
@@ -40,7 +41,7 @@ def skeleton(word: str) -> str:
     if _LATIN_WORD.match(word):
         if word.startswith(("el", "al")) and len(word) > 4:
             word = word[2:]
-        word = transliterate_arabizi(word)
+        word = transliterate_arabizi(_DOUBLED_CONSONANT.sub(r"\1", word))
     else:
         word = _DEFINITE.sub("", word)
     word = _WEAK.sub("", word).translate(_MERGE)

@@ -33,3 +33,8 @@ def test_digits_are_letters_in_arabizi():
 def test_numbers_and_single_letters_have_no_key():
     assert key("2024") == ""
     assert key("a") == ""
+
+
+def test_doubled_arabizi_consonants_are_one_letter():
+    assert key("ajaddid") == key("ajadid") == key("\u0627\u062c\u062f\u062f")  # اجدد
+    assert key("asajjel") == key("asajel")
