@@ -1,0 +1,42 @@
+"""Personal data out of our logs: Emirates ID numbers, phone numbers and e-mail addresses are
+replaced before any log record is formatted, in every logger of the process."""
+from __future__ import annotations
+
+import logging
+import re
+
+_PATTERNS = (
+    (re.compile(r"\b784[-\s]?\d{4}[-\s]?\d{7}[-\s]?\d\b"), "[emirates-id]"),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<![\w])(?:\+|00)?971[\s-]?5\d(?:[\s-]?\d){7}\b|(?<![\w])05\d(?:[\s-]?\d){7}\b"), "[phone]"),
+    (re.compile(r"(?<![\w])(?:\+|00)[1-9]\d{7,14}\b"), "[phone]"),
+)
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Redact every log record of this process at creation (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001  (a malformed record is logged as it is)
+            return record
+        record.msg, record.args = redact(message), None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True
