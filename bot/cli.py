@@ -90,6 +90,16 @@ def cmd_catalogue_import(args) -> int:
     return 0
 
 
+def cmd_outbox_flush(args) -> int:
+    from bot.deflections import flush_outbox
+    from bot.outbox import get_outbox
+
+    written = flush_outbox()
+    waiting = len(get_outbox())
+    print(f"wrote {written} queued events; {waiting} still waiting")
+    return 0 if not waiting else 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Daleel: route messages to smart channels.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=cmd_catalogue_report)
     importing = catalogue_commands.add_parser("import", help="import the catalogue into the database (idempotent)")
     importing.set_defaults(func=cmd_catalogue_import)
+    outbox = commands.add_parser("outbox", help="deflection events queued while the database was down")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    flush = outbox_commands.add_parser("flush", help="write the queued events now")
+    flush.set_defaults(func=cmd_outbox_flush)
     return parser
 
 
