@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/log results
+bash scripts/services.sh
 
 echo "==> rasa data validate"
 .venv-rasa/bin/rasa data validate --fail-on-warnings
@@ -17,5 +18,5 @@ DALEEL_ACTION_ENDPOINT=http://127.0.0.1:5056/webhook \
   --endpoints tests/rasa/endpoints.yml --fail-on-prediction-errors --out results/core
 kill $actions 2>/dev/null || true
 
-echo "==> pytest"
-.venv/bin/python -m pytest tests "$@"
+echo "==> pytest (unit, integration on PostgreSQL and Redis, live stack, browser)"
+.venv/bin/python -m pytest tests -rs "$@"
