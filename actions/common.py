@@ -88,6 +88,10 @@ def language(tracker: Tracker) -> str:
 
 
 def source(tracker: Tracker) -> str:
+    # A connector that talks to Rasa through the REST channel names itself in the metadata.
+    metadata = (tracker.latest_message or {}).get("metadata")
+    if isinstance(metadata, dict) and metadata.get("source") == "whatsapp":
+        return "whatsapp"
     channel = (tracker.get_latest_input_channel() or "").lower()
     return SOURCES.get(channel, DEFAULT_SOURCE)
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db import session_factory
 from bot.models import DeflectionEvent
+from bot.whatsapp.metrics import OutboxCollector
 
 # A visit counts as deflected once the customer was sent to a smart channel and did not decline it.
 DEFLECTED_OUTCOMES = ("routed", "confirmed")
@@ -30,4 +31,5 @@ class DeflectionCollector(Collector):
 def build_registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     registry.register(DeflectionCollector())
+    registry.register(OutboxCollector())
     return registry

@@ -58,3 +58,6 @@ class ServiceRecord(Base):
     record: Mapped[dict] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+from bot.whatsapp import models as _whatsapp_models  # noqa: E402,F401  (WhatsApp tables)

@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from bot.api.limits import RequestLimits
+from bot.redact import install_log_redaction
+from bot.settings import get_settings
+
 from bot.api.routes import catalogue, health, prometheus, route
+from bot.api.routes import ambassador, chat, qr, static  # web chat, ambassadors' page
+from bot.api.routes import whatsapp  # WhatsApp Cloud API webhook
+from bot.api.routes import dashboard, metrics  # deflection metrics API and dashboard
 
 
 def create_app() -> FastAPI:
+    install_log_redaction()
     app = FastAPI(
         title="Daleel",
         description="Routes a customer's message to the smart channel of a Dubai government service.",
@@ -16,6 +24,14 @@ def create_app() -> FastAPI:
     app.include_router(route.router)
     app.include_router(catalogue.router)
     app.include_router(prometheus.router)
+    app.include_router(chat.router)
+    app.include_router(ambassador.router)
+    app.include_router(qr.router)
+    app.include_router(static.router)
+    app.include_router(whatsapp.router)
+    app.include_router(metrics.router)
+    app.include_router(dashboard.router)
+    app.add_middleware(RequestLimits, settings=get_settings())
     return app
 
 

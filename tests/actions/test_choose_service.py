@@ -47,3 +47,9 @@ def test_ordinal():
     assert ordinal("رقم 3") == 3
     assert ordinal("1 or 2") is None
     assert ordinal("hello") is None
+
+
+def test_last_one(recorder):
+    _, events = run(ActionChooseService(), make_tracker("clarify_offered", text="the last one", entities=[]))
+    assert slot_events(events)["service_id"] == "rta.driving_licence.replace_lost"
+    assert ordinal("الأخير", 3) == 3

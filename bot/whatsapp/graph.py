@@ -1,0 +1,65 @@
+"""Sending messages through Meta's Graph API, with exponential backoff on transient failures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from bot.settings import Settings
+
+
+class SendFailed(RuntimeError):
+    """The Graph API did not accept the message; `reason` is a status code or an error class name."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Transient(SendFailed):
+    pass
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, _Transient)
+
+
+@dataclass
+class GraphClient:
+    url: str  # .../{phone_number_id}/messages
+    token: str
+    timeout: float = 10.0
+    attempts: int = 4
+    initial_wait: float = 0.5
+    max_wait: float = 8.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "GraphClient":
+        return cls(
+            url=f"{settings.graph_api_url.rstrip('/')}/{settings.whatsapp_phone_number_id}/messages",
+            token=settings.whatsapp_access_token.get_secret_value(), timeout=settings.whatsapp_send_timeout_seconds,
+            attempts=max(1, settings.whatsapp_send_attempts), initial_wait=settings.whatsapp_retry_initial_seconds,
+            max_wait=settings.whatsapp_retry_max_seconds,
+        )
+
+    def _post_once(self, payload: dict) -> None:
+        try:
+            response = httpx.post(self.url, json=payload, timeout=self.timeout,
+                                  headers={"Authorization": f"Bearer {self.token}"})
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Transient(type(exc).__name__) from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _Transient(f"http {response.status_code}")
+        if response.status_code >= 400:
+            raise SendFailed(f"http {response.status_code}")
+
+    def send(self, to: str, body: dict) -> None:
+        """Send one message; retries 5xx, 429, timeouts and connection errors, then raises SendFailed."""
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **body}
+        retrying = Retrying(stop=stop_after_attempt(self.attempts), retry=retry_if_exception(_transient),
+                            wait=wait_exponential(multiplier=self.initial_wait, max=self.max_wait), reraise=True)
+        try:
+            retrying(self._post_once, payload)
+        except _Transient as exc:  # still failing after the last attempt
+            raise SendFailed(exc.reason) from None

@@ -1,0 +1,58 @@
+"""One incoming WhatsApp message, end to end: choice numbers, Rasa, rendering, sending or the outbox."""
+from __future__ import annotations
+
+import logging
+
+from bot.whatsapp.graph import GraphClient
+from bot.whatsapp.messages import message as template
+from bot.whatsapp.outbox import deliver
+from bot.whatsapp.payload import Incoming
+from bot.whatsapp.rasa import RasaClient, RasaUnavailable
+from bot.whatsapp.render import chosen_payload, render, text_bodies
+from bot.whatsapp.store import State, load_state, save_state, sender_hash
+
+logger = logging.getLogger(__name__)
+
+
+def _language(text: str, known: str | None) -> str | None:
+    if known or not text.strip():
+        return known
+    from bot.route import detect_language
+
+    try:
+        return detect_language(text[:1000])
+    except Exception:  # noqa: BLE001  (then both languages are used)
+        return None
+
+
+def handle(message: Incoming, ask: RasaClient, client: GraphClient) -> None:
+    """Never raises: a failure is logged with the sender's hash and the error class, nothing personal."""
+    hashed = sender_hash(message.sender)
+    try:
+        _handle(message, hashed, ask, client)
+    except Exception as exc:  # noqa: BLE001  (a background task: nobody else would see it)
+        logger.error("whatsapp message not handled: sender=%s type=%s error=%s",
+                     hashed[:12], message.message_type, type(exc).__name__)
+
+
+def _handle(message: Incoming, hashed: str, ask: RasaClient, client: GraphClient) -> None:
+    if message.kind == "silent":
+        return
+    state = load_state(hashed)
+    if message.kind == "unsupported":
+        logger.info("whatsapp %s message answered with text-only notice: sender=%s", message.message_type, hashed[:12])
+        deliver(client, message.sender, hashed, text_bodies(template("unsupported", state.language)))
+        return
+    text = message.text
+    if message.kind == "text":
+        text = chosen_payload(text, state.offered) or text
+    try:
+        replies = ask(message.sender, text)
+    except RasaUnavailable as exc:
+        logger.warning("rasa unavailable for a whatsapp message: sender=%s error=%s", hashed[:12], exc)
+        language = _language(message.text if message.kind == "text" else "", state.language)
+        deliver(client, message.sender, hashed, text_bodies(template("unavailable", language)))
+        return
+    rendered = render(replies, state.language)
+    save_state(hashed, State(rendered.language, rendered.offered))
+    deliver(client, message.sender, hashed, rendered.bodies)

@@ -1,0 +1,55 @@
+"""Processed message ids (exactly-once) and per-sender state, in the app database."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import session_factory
+from bot.deflections import hash_conversation
+from bot.models import utcnow
+from bot.whatsapp.models import ProcessedMessage, SenderState
+
+
+def sender_hash(sender: str) -> str:
+    """The salted hash of the conversation (as in the deflection events); shortened in logs."""
+    return hash_conversation(sender)
+
+
+def claim(message_id: str) -> bool:
+    """Insert the message id first: True for the first delivery, False for any retry of it."""
+    with session_factory()() as session:
+        session.add(ProcessedMessage(message_id=message_id))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return False
+    return True
+
+
+@dataclass
+class State:
+    language: str | None = None
+    offered: list[dict] = field(default_factory=list)  # [{"title": ..., "payload": ...}] numbered from 1
+
+
+def load_state(hashed: str) -> State:
+    with session_factory()() as session:
+        row = session.get(SenderState, hashed)
+        return State(row.language, list(row.offered or [])) if row else State()
+
+
+def save_state(hashed: str, state: State) -> None:
+    for _ in range(2):  # a concurrent first message from the same sender may insert the row first
+        with session_factory()() as session:
+            row = session.get(SenderState, hashed)
+            if row is None:
+                session.add(SenderState(sender_hash=hashed, language=state.language, offered=state.offered))
+            else:
+                row.language, row.offered, row.updated_at = state.language, state.offered, utcnow()
+            try:
+                session.commit()
+                return
+            except IntegrityError:
+                session.rollback()
