@@ -41,7 +41,7 @@ validate: $(RASA_VENV)/.installed
 train: $(MODEL)
 $(MODEL): $(TRAINING_DATA) | $(RASA_VENV)/.installed
 	@echo "==> training the Rasa model (about a minute on 2 cores)"
-	$(RASA) train --fixed-model-name daleel --out models
+	TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_OP_PARALLELISM_THREADS=1 $(RASA) train --fixed-model-name daleel --out models
 	@touch $@
 
 run: install $(MODEL)

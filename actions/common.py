@@ -88,10 +88,11 @@ def language(tracker: Tracker) -> str:
 
 
 def source(tracker: Tracker) -> str:
-    # A connector that talks to Rasa through the REST channel names itself in the metadata.
+    # A connector that talks to Rasa through the REST channel (WhatsApp, the web chat) names
+    # itself in the message metadata.
     metadata = (tracker.latest_message or {}).get("metadata")
-    if isinstance(metadata, dict) and metadata.get("source") == "whatsapp":
-        return "whatsapp"
+    if isinstance(metadata, dict) and metadata.get("source") in ("web", "whatsapp"):
+        return metadata["source"]
     channel = (tracker.get_latest_input_channel() or "").lower()
     return SOURCES.get(channel, DEFAULT_SOURCE)
 
