@@ -52,3 +52,9 @@ def test_health_and_docs(client):
     assert client.get("/healthz").json()["status"] == "ok"
     assert client.get("/docs").status_code == 200
     assert "/api/v1/route" in client.get("/openapi.json").json()["paths"]
+
+
+def test_lone_surrogate_escape_in_json_is_answered(client):
+    body = b'{"text": "renew driving \\ud800 licence"}'
+    response = client.post("/api/v1/route", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200 and response.json()["service"]["id"] == "rta.driving_licence.renew"

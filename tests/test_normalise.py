@@ -52,6 +52,7 @@ def test_arabic_indic_and_persian_digits_become_ascii():
 
 def test_control_and_bidi_marks_removed_text_kept():
     assert n.strip_control("\u200fpay\u0000 bill\u202e") == "pay bill"
+    assert n.strip_control("\ud800pay bill\udfff") == "pay bill"  # lone surrogates (JSON "\\ud800")
     assert n.strip_control("pay bill") == "pay bill"
 
 
