@@ -10,7 +10,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 SHARED ?= ../shared
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install browser run test test-app test-rasa validate train eval bench catalogue-report clean
+.PHONY: migrate install browser run test test-app test-rasa validate train eval bench catalogue-report clean
 
 install: $(APP_VENV)/.installed $(RASA_VENV)/.installed browser
 
@@ -56,6 +56,10 @@ eval: $(APP_VENV)/.installed
 bench: $(APP_VENV)/.installed
 	$(APP_PY) bench/route_latency.py
 
+# Our tables, on the database DALEEL_DATABASE_URL names (PostgreSQL in production).
+migrate: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/alembic upgrade head
+
 catalogue-report: $(APP_VENV)/.installed
 	$(APP_PY) -m bot catalogue report
 
@@ -64,11 +68,12 @@ clean:
 
 # Live benchmarks (bench/): start their own stack on loopback ports, print figures, stop by themselves.
 .PHONY: bench-webhook load
-bench-webhook: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+# The model is order-only: a benchmark measures the model there is and never retrains it.
+bench-webhook: $(APP_VENV)/.installed $(RASA_VENV)/.installed | $(MODEL)
 	$(APP_PY) bench/webhook_latency.py $(BENCH_ARGS)
 
 # Two runs: 1 Rasa server (SQLite), then 2 Rasa servers on PostgreSQL + Redis (127.0.0.1:5432, :6379).
-load: $(APP_VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+load: $(APP_VENV)/.installed $(RASA_VENV)/.installed | $(MODEL)
 	$(APP_PY) bench/load.py $(LOAD_ARGS)
 
 # Our route against fuzzy matching, plain BM25 and Rasa DIET on the dev set (bench/compare.py);
