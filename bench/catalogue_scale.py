@@ -8,17 +8,14 @@ Prints figures; the target (p99 <= 50 ms at 100k) is read by a person, not asser
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
-from pathlib import Path
 
+from bench.timing import own_messages, percentile, time_routes
 from bot.analyse import default_analyser
 from bot.route import Router
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Channel, Entity, Service, Synonyms
-
-CASES = Path(__file__).resolve().parent.parent / "tests" / "data" / "route_cases.jsonl"
 
 
 def synthetic_catalogue(real: Catalogue, size: int, seed: int = 7) -> Catalogue:
@@ -37,17 +34,12 @@ def synthetic_catalogue(real: Catalogue, size: int, seed: int = 7) -> Catalogue:
     return Catalogue(entities={**real.entities, "synthetic": entity}, services=real.services + tuple(extra))
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    texts = [json.loads(line)["text"] for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = own_messages()
     real, analyser = default_catalogue(), default_analyser()
     print(f"{'services':>9s} {'build s':>8s} {'p50 ms':>7s} {'p99 ms':>7s} {'max ms':>7s}")
     for size in (int(s) for s in args.sizes.split(",")):
@@ -55,14 +47,7 @@ def main() -> None:
         started = time.perf_counter()
         router = Router(catalogue, analyser)
         build = time.perf_counter() - started
-        for text in texts:
-            router.route(text)
-        timings = []
-        for _ in range(args.rounds):
-            for text in texts:
-                t0 = time.perf_counter()
-                router.route(text)
-                timings.append((time.perf_counter() - t0) * 1000)
+        timings = time_routes(router, texts, args.rounds)
         print(f"{len(catalogue.services):9d} {build:8.1f} {percentile(timings, .5):7.2f} "
               f"{percentile(timings, .99):7.2f} {max(timings):7.2f}", flush=True)
 

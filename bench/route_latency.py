@@ -6,37 +6,22 @@ the targets (p50 <= 5 ms, p99 <= 20 ms) are read by a person, not asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
+from bench.timing import own_messages, percentile, time_routes
 from bot.route import default_router
-
-CASES = Path(__file__).resolve().parent.parent / "tests" / "data" / "route_cases.jsonl"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    texts = [json.loads(line)["text"] for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = own_messages()
     started = time.perf_counter()
     router = default_router()
     build = time.perf_counter() - started
-    for text in texts:  # warm caches once, as a running server would be
-        router.route(text)
-    timings = []
-    for _ in range(args.rounds):
-        for text in texts:
-            t0 = time.perf_counter()
-            router.route(text)
-            timings.append((time.perf_counter() - t0) * 1000)
+    timings = time_routes(router, texts, args.rounds)
     print(f"catalogue: {len(router.index.services)} services; load + index build: {build:.2f} s")
     print(f"messages: {len(timings)} ({len(texts)} distinct x {args.rounds})")
     print(f"route latency ms: p50={percentile(timings, 0.5):.2f} p99={percentile(timings, 0.99):.2f} "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import sys
 import time
 
@@ -29,13 +30,16 @@ TARGET_P50_MS, TARGET_P99_MS = 100.0, 300.0
 
 
 async def customer(n: int, rasa_url: str, client: httpx.AsyncClient, rounds: int, deadline: float,
-                   timings: livebench.Timings) -> int:
+                   timings: livebench.Timings, think: float = 0.0) -> int:
     """Conversation n % 10, `rounds` times (a new customer each time) or until the deadline."""
     language, messages = livebench.CONVERSATIONS[n % len(livebench.CONVERSATIONS)]
+    rng = random.Random(n)
     done = 0
     for _ in range(rounds):
         sender = livebench.new_sender(f"lat-{language}")
         for text in messages:
+            if think > 0:  # the customer reads the answer and types (uniform 0.5x..1.5x the mean)
+                await asyncio.sleep(min(rng.uniform(0.5, 1.5) * think, max(0.0, deadline - time.monotonic())))
             if time.monotonic() > deadline:
                 return done
             await livebench.say(client, rasa_url, sender, text, timings, kind=language)
@@ -43,14 +47,15 @@ async def customer(n: int, rasa_url: str, client: httpx.AsyncClient, rounds: int
     return done
 
 
-async def measure(rasa_url: str, conversations: int, rounds: int, max_seconds: float, timeout: float):
+async def measure(rasa_url: str, conversations: int, rounds: int, max_seconds: float, timeout: float,
+                  think: float = 0.0):
     timings = livebench.Timings()
     limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
     deadline = time.monotonic() + max_seconds
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
         started = time.perf_counter()
         finished = await asyncio.wait_for(
-            asyncio.gather(*(customer(n, rasa_url, client, rounds, deadline, timings) for n in range(conversations))),
+            asyncio.gather(*(customer(n, rasa_url, client, rounds, deadline, timings, think) for n in range(conversations))),
             timeout=max_seconds + timeout + 5)
         elapsed = time.perf_counter() - started
     return timings, sum(finished), elapsed
@@ -62,9 +67,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="conversations per customer, one after the other")
     parser.add_argument("--max-seconds", type=float, default=180, help="stop measuring after this long")
     parser.add_argument("--timeout", type=float, default=30, help="per-request timeout, seconds")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause before each message, seconds (default 0: the next message as soon "
+                             "as the answer is back, so all conversations always have a message in flight)")
     args = parser.parse_args()
-    if not (1 <= args.conversations <= 200 and 1 <= args.rounds <= 1000 and 0 < args.max_seconds <= 1800):
-        parser.error("--conversations 1..200, --rounds 1..1000, --max-seconds up to 1800")
+    if not (1 <= args.conversations <= 200 and 1 <= args.rounds <= 1000 and 0 < args.max_seconds <= 1800
+            and 0 <= args.think <= 60 and 0 < args.timeout <= 120):
+        parser.error("--conversations 1..200, --rounds 1..1000, --max-seconds up to 1800, --think 0..60")
 
     print(f"load average before start: {livebench.load_average()}")
     t0 = time.perf_counter()
@@ -75,13 +84,13 @@ def main() -> None:
         print(f"load average before measuring: {livebench.load_average()}")
         cpu_before = livebench.cpu_seconds(stack)
         timings, conversations, elapsed = asyncio.run(
-            measure(stack.rasa_url, args.conversations, args.rounds, args.max_seconds, args.timeout))
+            measure(stack.rasa_url, args.conversations, args.rounds, args.max_seconds, args.timeout, args.think))
         cpu = livebench.cpu_used(cpu_before, livebench.cpu_seconds(stack))
         load_after = livebench.load_average()
 
     everything = [ms for values in timings.ms.values() for ms in values]
     errors = sum(timings.error_count(kind) for kind in set(timings.ms) | set(timings.errors))
-    print(f"\nRasa REST webhook, {args.conversations} conversations at once, "
+    print(f"\nRasa REST webhook, {args.conversations} conversations at once (think time {args.think:g} s), "
           f"{conversations} complete conversations, {len(everything) + errors} messages in {elapsed:.1f} s "
           f"({(len(everything) + errors) / elapsed:.1f} messages/s)")
     for kind in sorted(set(timings.ms) | set(timings.errors)):

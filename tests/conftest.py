@@ -1,4 +1,5 @@
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -13,19 +14,27 @@ def router():
     return default_router()
 
 
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    """A fresh SQLite file per test, through the settings like in production."""
+@contextmanager
+def app_store(url: str, monkeypatch, tmp_path):
+    """Point the app at this database (and a private outbox) through the settings, as in production."""
     from bot.db import get_engine
     from bot.settings import get_settings
 
-    url = f"sqlite:///{tmp_path / 'daleel.db'}"
     monkeypatch.setenv("DALEEL_DATABASE_URL", url)
     monkeypatch.setenv("DALEEL_OUTBOX_PATH", str(tmp_path / "outbox.db"))
     get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    try:
+        yield url
+    finally:
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    """A fresh SQLite file per test."""
+    with app_store(f"sqlite:///{tmp_path / 'daleel.db'}", monkeypatch, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +58,6 @@ def postgres_url(monkeypatch, tmp_path):
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
-    from bot.db import get_engine
-    from bot.settings import get_settings
-
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"daleel_test_{uuid.uuid4().hex[:10]}"
     try:
@@ -60,13 +66,8 @@ def postgres_url(monkeypatch, tmp_path):
     except OperationalError as exc:
         admin.dispose()
         pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(exc).__name__}): integration test skipped")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    monkeypatch.setenv("DALEEL_DATABASE_URL", url)
-    monkeypatch.setenv("DALEEL_OUTBOX_PATH", str(tmp_path / "outbox.db"))
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    with app_store(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", monkeypatch, tmp_path) as url:
+        yield url
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
