@@ -10,6 +10,14 @@ from bot.redact import install_log_redaction
 install_log_redaction()  # no phone numbers or e-mails in the action server's logs either
 
 # Build the catalogue index while the server starts, not inside the first customer's message.
+# bm25s shows progress with tqdm, whose default lock is a multiprocessing RLock: creating it fixes the
+# start method to "fork", and the action server's Sanic then refuses to start ("Start method 'spawn'
+# was requested, but 'fork' was already set"). A thread lock is all tqdm needs here.
+import threading  # noqa: E402
+
+from tqdm import tqdm  # noqa: E402
+
 from bot.route import default_router  # noqa: E402
 
+tqdm.set_lock(threading.RLock())
 default_router()
