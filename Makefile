@@ -79,7 +79,7 @@ load: $(APP_VENV)/.installed $(RASA_VENV)/.installed
 	$(APP_PY) bench/load.py $(LOAD_ARGS)
 
 # Our route against fuzzy matching, plain BM25 and Rasa DIET on the dev set (bench/compare.py);
-# trains the DIET peer under var/bench/ when the catalogue or config.yml changed (10-15 min on 2 busy cores).
+# trains the DIET peer under var/bench/ when the catalogue changed (10-15 min on 2 busy cores).
 # Table: var/bench/compare/results.md.
 .PHONY: compare
 compare: $(APP_VENV)/.installed $(RASA_VENV)/.installed

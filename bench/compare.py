@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.route_latency import percentile  # noqa: E402
+from bench.timing import percentile  # noqa: E402
 from bot.route import InvalidText, default_router  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from service_catalog.loader import default_catalogue  # noqa: E402
@@ -165,9 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         epochs = args.epochs or diet.EPOCHS
         answers, timings, info = run_diet(catalogue, requests, args.rounds, epochs, args.retrain)
         results.append({"key": "diet", "name": diet.DietPeer.name, "answers": answers, "timings": timings})
+        cached = " (recorded when this model was trained)" if info["cached"] else ""
         notes.append(f"DIET: {info['examples']} generated examples, {info['intents']} intents, {info['epochs']} "
-                     f"epochs; training {info['train_s']:.0f} s{' (recorded when this model was trained)' if info['cached'] else ''}"
-                     f", model load + first parse {info['load_s']:.1f} s; both excluded from its latency.")
+                     f"epochs; training {info['train_s']:.0f} s{cached}, model load + first parse "
+                     f"{info['load_s']:.1f} s; both excluded from its latency. Its entity intent becomes a service "
+                     "by rapidfuzz token_set_ratio over that entity's service names.")
 
     for res in results:
         path = OUT / f"{res['key']}.jsonl"
