@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import re
+from abc import ABCMeta, abstractmethod
 from typing import Any, Iterable
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -198,3 +199,21 @@ def route_and_log(dispatcher: CollectingDispatcher, tracker: Tracker, service, a
     utter_route_answer(dispatcher, tracker, service, channel)
     log_deflection(tracker, service, channel.name, "routed")
     return focus_events(service.id, feedback=True)
+
+
+class FollowUpAction(Action, metaclass=ABCMeta):
+    """A question about the service in focus, or about one named in the question itself: a newly
+    named service is first routed (and logged), then `answer` says what was asked."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        service, answer, is_new = service_from_message_or_focus(tracker)
+        if service is None:
+            dispatcher.utter_message(response="utter_ask_service")
+            return []
+        events = route_and_log(dispatcher, tracker, service, answer) if is_new else []
+        self.answer(dispatcher, service, service_name(service, language(tracker)))
+        return events or [SlotSet("service_id", service.id)]
+
+    @abstractmethod  # abstract: rasa_sdk registers only concrete actions
+    def answer(self, dispatcher: CollectingDispatcher, service, name: str) -> None:
+        """Say what was asked about the service."""
