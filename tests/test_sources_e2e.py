@@ -6,33 +6,17 @@ import json
 import uuid
 
 import pytest
-from fastapi.testclient import TestClient
-
-from bot.api.main import create_app
-from bot.db import get_engine
-from bot.settings import get_settings
-from tests.whatsapp_helpers import ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, VERIFY_TOKEN, FakeGraph, payload, post
+from tests.whatsapp_helpers import app_on_live_stack, payload, post
 
 MANAGER_TOKEN = "sources-e2e-manager"
 
 
 @pytest.fixture
-def app_on_live_stack(live_stack, monkeypatch):
-    graph = FakeGraph().start()
-    values = {"DATABASE_URL": live_stack.database_url, "RASA_URL": live_stack.rasa_url,
-              "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-              "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-              "GRAPH_API_URL": graph.url, "WHATSAPP_RASA_TIMEOUT_SECONDS": "180",
-              "CHAT_RASA_TIMEOUT_SECONDS": "180", "DASHBOARD_TOKEN": MANAGER_TOKEN,
-              "AMBASSADOR_SECRETS": json.dumps({"deira": "deira-code"}), "SESSION_SECRET": "sources-e2e"}
-    for key, value in values.items():
-        monkeypatch.setenv(f"DALEEL_{key}", value)
-    get_settings.cache_clear()
-    with TestClient(create_app()) as client:
+def client(live_stack, monkeypatch):
+    settings = {"CHAT_RASA_TIMEOUT_SECONDS": "180", "DASHBOARD_TOKEN": MANAGER_TOKEN,
+                "AMBASSADOR_SECRETS": json.dumps({"deira": "deira-code"}), "SESSION_SECRET": "sources-e2e"}
+    with app_on_live_stack(live_stack, monkeypatch, **settings) as (client, _graph):
         yield client
-    graph.stop()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def deflected_by_source(client) -> dict[str, int]:
@@ -42,8 +26,7 @@ def deflected_by_source(client) -> dict[str, int]:
     return {row["source"]: row["deflected"] for row in response.json()["groups"]}
 
 
-def test_chat_whatsapp_and_ambassador_deflections_each_reach_the_metrics(app_on_live_stack):
-    client = app_on_live_stack
+def test_chat_whatsapp_and_ambassador_deflections_each_reach_the_metrics(client):
     before = deflected_by_source(client)
 
     chat = client.post("/api/v1/chat", json={"sender": f"web-{uuid.uuid4().hex}", "message": "pay dewa bill"})

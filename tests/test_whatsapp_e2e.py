@@ -4,33 +4,16 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from bot.api.main import create_app
-from bot.db import get_engine
 from bot.deflections import hash_conversation
-from bot.settings import get_settings
-from tests.whatsapp_helpers import (ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, VERIFY_TOKEN, FakeGraph, payload,
-                                    post)
+from tests.whatsapp_helpers import app_on_live_stack, payload, post
 
 
 @pytest.fixture
 def whatsapp_app(live_stack, monkeypatch):
-    graph = FakeGraph().start()
-    values = {"DATABASE_URL": live_stack.database_url, "RASA_URL": live_stack.rasa_url,
-              "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-              "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-              "GRAPH_API_URL": graph.url,
-              "WHATSAPP_RASA_TIMEOUT_SECONDS": "180"}  # a first answer on a busy machine can take a while
-    for key, value in values.items():
-        monkeypatch.setenv(f"DALEEL_{key}", value)
-    get_settings.cache_clear()
-    with TestClient(create_app()) as client:  # the real Rasa client: no dependency override
+    with app_on_live_stack(live_stack, monkeypatch) as (client, graph):  # the real Rasa client
         yield client, graph
-    graph.stop()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def events(database_url: str, conversation_hash: str) -> list:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,3 +114,32 @@ class FakeGraph:
             elif message.get("type") == "interactive":
                 out.append(message["interactive"]["body"]["text"])
         return out
+
+
+@contextmanager
+def app_on_live_stack(live_stack, monkeypatch, **settings: str):
+    """An in-process app with WhatsApp configured, talking to the live stack's Rasa and database and
+    to a fake Graph API: (TestClient, FakeGraph). Extra settings are given without the DALEEL_ prefix."""
+    from fastapi.testclient import TestClient
+
+    from bot.api.main import create_app
+    from bot.db import get_engine
+    from bot.settings import get_settings
+
+    graph = FakeGraph().start()
+    values = {"DATABASE_URL": live_stack.database_url, "RASA_URL": live_stack.rasa_url,
+              "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+              "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+              "GRAPH_API_URL": graph.url,
+              "WHATSAPP_RASA_TIMEOUT_SECONDS": "180",  # a first answer on a busy machine can take a while
+              **settings}
+    for key, value in values.items():
+        monkeypatch.setenv(f"DALEEL_{key}", value)
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            yield client, graph
+    finally:
+        graph.stop()
+        get_settings.cache_clear()
+        get_engine.cache_clear()
