@@ -27,8 +27,8 @@ if str(ROOT) not in sys.path:  # run as `python bench/<script>.py` without PYTHO
 
 from tests import live  # noqa: E402  (the same stack the end-to-end tests start)
 
-# PostgreSQL (trust auth) and Redis on the loopback, as tests/test_scale_out.py uses them.
-POSTGRES_ADMIN_URL = os.environ.get("DALEEL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# PostgreSQL (tests/live.py: DALEEL_TEST_POSTGRES_URL, trust auth) and Redis on the loopback, as
+# tests/test_scale_out.py uses them.
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = os.environ.get("DALEEL_BENCH_REDIS_DB", "5")  # not the tests' db 3
 # All load comes from 127.0.0.1: the app's per-client limit must not be what is measured.
@@ -159,34 +159,6 @@ async def warm_up(stack: live.LiveStack, seconds: float = 120) -> None:
 
 # --- stacks -----------------------------------------------------------------------------------
 
-def _admin():
-    from sqlalchemy import create_engine
-
-    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-
-
-def _create_database(name: str) -> None:
-    from sqlalchemy import text
-
-    admin = _admin()
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-
-
-def _drop_database(name: str) -> None:
-    from sqlalchemy import text
-
-    admin = _admin()
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 def _check_redis() -> None:
     import redis
 
@@ -216,13 +188,13 @@ def running_stack(rasa_servers: int = 1, postgres: bool = False):
             suffix = uuid.uuid4().hex[:8]
             trackers, store = f"daleel_bench_trackers_{suffix}", f"daleel_bench_store_{suffix}"
             for name in (trackers, store):
-                _create_database(name)
+                live.create_database(name)
                 created.append(name)
             env = {**BENCH_ENV, "DALEEL_TRACKER_DB_HOST": "127.0.0.1", "DALEEL_TRACKER_DB_PORT": "5432",
                    "DALEEL_TRACKER_DB_NAME": trackers, "DALEEL_TRACKER_DB_USER": "postgres",
                    "DALEEL_TRACKER_DB_PASSWORD": "", "DALEEL_REDIS_HOST": REDIS_HOST,
                    "DALEEL_REDIS_PORT": str(REDIS_PORT), "DALEEL_REDIS_DB": REDIS_DB}
-            stack = live.start(workdir, database_url=POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{store}",
+            stack = live.start(workdir, database_url=live.postgres_url(store),
                                rasa_servers=rasa_servers, endpoints="endpoints.scale.yml", env=env)
         else:
             stack = live.start(workdir, rasa_servers=rasa_servers, env=dict(BENCH_ENV))
@@ -235,7 +207,7 @@ def running_stack(rasa_servers: int = 1, postgres: bool = False):
             live.stop(stack)
         for name in created:
             try:
-                _drop_database(name)
+                live.drop_database(name)
             except Exception as exc:  # noqa: BLE001 - report, keep cleaning up
                 print(f"warning: could not drop database {name}: {exc}")
         if failed:

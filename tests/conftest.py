@@ -47,30 +47,23 @@ def live_stack(tmp_path_factory):
     live.stop(stack)
 
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture
 def postgres_url(monkeypatch, tmp_path):
     """A fresh PostgreSQL database for one test (dropped afterwards), used by the app as its store."""
     import uuid
 
-    from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    from tests import live
+
     name = f"daleel_test_{uuid.uuid4().hex[:10]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = live.create_database(name)
     except OperationalError as exc:
-        admin.dispose()
         pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(exc).__name__}): integration test skipped")
-    with app_store(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", monkeypatch, tmp_path) as url:
+    with app_store(url, monkeypatch, tmp_path):
         yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    live.drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

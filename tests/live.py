@@ -98,3 +98,33 @@ def stop(stack: LiveStack) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# --- throwaway PostgreSQL databases (tests and benchmarks) ------------------------------------
+
+POSTGRES_ADMIN_URL = os.environ.get("DALEEL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_url(name: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _admin_execute(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def create_database(name: str) -> str:
+    """A new empty database; its URL. Raises sqlalchemy's OperationalError when PostgreSQL is not there."""
+    _admin_execute(f'CREATE DATABASE "{name}"')
+    return postgres_url(name)
+
+
+def drop_database(name: str) -> None:
+    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,30 +4,9 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests import live
-from tests.conftest import POSTGRES_ADMIN_URL
-
-
-def _create_database(name: str) -> bool:
-    from sqlalchemy.exc import OperationalError
-
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        return True
-    except OperationalError:
-        return False
-    finally:
-        admin.dispose()
-
-
-def _drop_database(name: str) -> None:
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +19,23 @@ def two_servers(tmp_path_factory):
         pytest.skip("Redis not reachable at 127.0.0.1:6379: scale-out test skipped")
     suffix = uuid.uuid4().hex[:8]
     trackers, store = f"daleel_trackers_{suffix}", f"daleel_store_{suffix}"
-    if not (_create_database(trackers) and _create_database(store)):
+    try:
+        live.create_database(trackers)
+        store_url = live.create_database(store)
+    except OperationalError:
         pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432: scale-out test skipped")
     env = {"DALEEL_TRACKER_DB_HOST": "127.0.0.1", "DALEEL_TRACKER_DB_PORT": "5432",
            "DALEEL_TRACKER_DB_NAME": trackers, "DALEEL_TRACKER_DB_USER": "postgres",
            "DALEEL_TRACKER_DB_PASSWORD": "", "DALEEL_REDIS_HOST": "127.0.0.1", "DALEEL_REDIS_PORT": "6379",
            "DALEEL_REDIS_DB": "3"}
-    store_url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{store}"
-    stack = live.start(tmp_path_factory.mktemp("scale"), database_url=store_url, rasa_servers=2,
-                       endpoints="endpoints.scale.yml", env=env)
-    yield stack
-    live.stop(stack)
-    _drop_database(trackers)
-    _drop_database(store)
+    try:  # the databases go even when the stack fails to start
+        stack = live.start(tmp_path_factory.mktemp("scale"), database_url=store_url, rasa_servers=2,
+                           endpoints="endpoints.scale.yml", env=env)
+        yield stack
+        live.stop(stack)
+    finally:
+        live.drop_database(trackers)
+        live.drop_database(store)
 
 
 def test_conversation_moves_between_servers_with_its_context(two_servers):
@@ -64,7 +47,7 @@ def test_conversation_moves_between_servers_with_its_context(two_servers):
     engine = create_engine(two_servers.database_url)
     with engine.connect() as connection:
         events = connection.execute(text("SELECT service_id, outcome FROM deflection_events")).all()
-        trackers = create_engine(two_servers.database_url.rsplit("/", 1)[0] + "/" + _tracker_db(two_servers))
+        trackers = create_engine(live.postgres_url(_tracker_db(two_servers)))
     engine.dispose()
     assert [tuple(e) for e in events] == [("rta.driving_licence.renew", "routed")]
     with trackers.connect() as connection:
