@@ -78,7 +78,8 @@ class Router:
             return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
                                service=None, channel=None, alternatives=[], score=0.0)
         best = hits[0]
-        confidence = [self._confidence(units, hit) for hit in hits]
+        confidence = [_confidence(best, evidence)]
+        confidence += [_confidence(hit, self.index.evidence(units, hit.service)) for hit in hits[1:]]
         unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score)
         return RouteAnswer(
             id=request_id, language=language, out_of_scope=False, needs_clarification=unsure,
@@ -87,8 +88,9 @@ class Router:
             score=confidence[0],
         )
 
-    def _confidence(self, units, hit: Hit) -> float:
-        return round(self.index.evidence(units, hit.service).coverage * hit.score / (hit.score + 5.0), 3)
+
+def _confidence(hit: Hit, evidence: Evidence) -> float:
+    return round(evidence.coverage * hit.score / (hit.score + 5.0), 3)
 
 
 def _vague(evidence: Evidence) -> bool:
