@@ -20,7 +20,7 @@ trap stop INT TERM EXIT
 
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
 pids+=($!)
-.venv-rasa/bin/rasa run --enable-api --model models/daleel.tar.gz --port "$RASA_PORT" --interface "$HOST" \
+PYTHONPATH="$PWD" .venv-rasa/bin/python -m rasa_ext run --enable-api --model models/daleel.tar.gz --port "$RASA_PORT" --interface "$HOST" \
   --endpoints endpoints.yml --credentials credentials.yml --cors "*" >var/log/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/uvicorn bot.api.main:app --host "$HOST" --port "$APP_PORT" >var/log/app.log 2>&1 &

@@ -14,7 +14,7 @@ actions=$!
 trap 'kill $actions 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:5056/health >/dev/null 2>&1 && break; sleep 1; done
 DALEEL_ACTION_ENDPOINT=http://127.0.0.1:5056/webhook \
-  .venv-rasa/bin/rasa test core --model models/daleel.tar.gz --stories tests/rasa \
+  PYTHONPATH="$PWD" .venv-rasa/bin/python -m rasa_ext test core --model models/daleel.tar.gz --stories tests/rasa \
   --endpoints tests/rasa/endpoints.yml --fail-on-prediction-errors --out results/core
 kill $actions 2>/dev/null || true
 

@@ -70,7 +70,7 @@ def start(workdir: Path, database_url: str | None = None, rasa_servers: int = 1,
     commands = {"actions": ([str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
                              "--port", str(actions_port)], f"http://127.0.0.1:{actions_port}/health")}
     for n, port in enumerate(rasa_ports):
-        commands[f"rasa{n}"] = ([str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--model", str(MODEL),
+        commands[f"rasa{n}"] = ([str(ROOT / ".venv-rasa/bin/python"), "-m", "rasa_ext", "run", "--enable-api", "--model", str(MODEL),
                                  "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints,
                                  "--credentials", "credentials.yml"], f"http://127.0.0.1:{port}/status")
     commands["app"] = ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
