@@ -76,6 +76,26 @@ def cmd_catalogue_report(args) -> int:
     return 0
 
 
+def cmd_catalogue_everyday_words(args) -> int:
+    """Everyday-domain words (bot/lexicon/everyday_domains.yml) that catalogue names or synonyms use:
+    such a word is no evidence for those services, so a reviewer checks the list when adding one."""
+    from bot.analyse import default_analyser
+    from bot.index import load_everyday_words
+    from service_catalog.loader import default_catalogue
+
+    analyser = default_analyser()
+    everyday = load_everyday_words(analyser)
+    used: dict[str, set[str]] = {}
+    for service in default_catalogue().services:
+        for phrase in (service.name_en, service.name_ar, *service.synonyms.all()):
+            for unit in analyser.units(phrase):
+                if unit.word in everyday:
+                    used.setdefault(unit.word, set()).add(service.id)
+    for word, services in sorted(used.items(), key=lambda item: (-len(item[1]), item[0])):
+        print(f"{word}\t{len(services)}\t{', '.join(sorted(services))}")
+    return 0
+
+
 def cmd_catalogue_import(args) -> int:
     from service_catalog.importer import import_catalogue
     from service_catalog.loader import default_catalogue
@@ -115,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     report = catalogue_commands.add_parser("report", help="coverage per entity")
     report.set_defaults(func=cmd_catalogue_report)
+    everyday = catalogue_commands.add_parser("everyday-words", help="everyday-domain words the catalogue uses")
+    everyday.set_defaults(func=cmd_catalogue_everyday_words)
     importing = catalogue_commands.add_parser("import", help="import the catalogue into the database (idempotent)")
     importing.set_defaults(func=cmd_catalogue_import)
     outbox = commands.add_parser("outbox", help="deflection events queued while the database was down")

@@ -3,12 +3,16 @@ and entity names in both languages, plus a fuzzy vocabulary for typos (rapidfuzz
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
+import yaml
 from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from bot.analyse import Analyser, Unit
 from service_catalog.loader import Catalogue
@@ -24,6 +28,13 @@ MAX_ZIPF = 7.0
 # BM25 finds candidates; the one with a name or synonym that says what the message says wins.
 RERANK_DEPTH = 30
 PHRASE_BONUS = 1.0
+# Everyday and commercial words (airlines, hotels, banks' cards, shops, gyms, weather, sport...): never
+# evidence for a service; each weighs at least half the rarest word's weight as an unexplained word.
+EVERYDAY_LEXICON = Path(__file__).resolve().parent / "lexicon" / "everyday_domains.yml"
+EVERYDAY_WEIGHT = 0.5
+# A word this common in everyday language (Zipf, ~1 in 100,000 words) that the catalogue never uses
+# says the message is about something else.
+FOREIGN_ZIPF = 3.0
 
 
 def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
@@ -40,12 +51,55 @@ def _everyday_zipf(unit: Unit) -> float:
     return zipf_frequency(word, "en" if word.isascii() else "ar")
 
 
+_ALEF_SPELLINGS = "\u0627\u0623\u0625\u0622"  # ا أ إ آ
+_ARTICLES = ("", "\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0644\u0644", "\u0648", "\u0628", "\u0644")
+
+
+def _arabic_spellings(word: str) -> set[str]:
+    """The written forms a normalised Arabic word stands for: initial alef with or without hamza
+    ("الاقامه" is "الإقامة"), final taa marbuta, final alef maqsura."""
+    heads = [word]
+    for article in _ARTICLES:
+        at = len(article)
+        if word.startswith(article + "\u0627") and len(word) > at + 1:
+            heads = [word[:at] + alef + word[at + 1:] for alef in _ALEF_SPELLINGS]
+            break
+    spellings = set(heads)
+    for head in heads:
+        if head.endswith("\u0647"):
+            spellings.add(head[:-1] + "\u0629")
+        if head.endswith("\u064a"):
+            spellings.add(head[:-1] + "\u0649")
+    return spellings
+
+
+@lru_cache(maxsize=65536)
+def arabic_everyday_zipf(word: str) -> float:
+    """Everyday frequency of a normalised Arabic word: all its written forms together.
+
+    wordfreq counts "الإقامة" and "الاقامه" apart; looking up only the normalised form made
+    common words look rare, and so look like catalogue words.
+    """
+    frequencies = get_frequency_dict("ar")
+    total = sum(frequencies.get(spelling, 0.0) for spelling in _arabic_spellings(word))
+    return math.log10(total * 1e9) if total > 0 else 0.0
+
+
+def load_everyday_words(analyser: Analyser, path: Path = EVERYDAY_LEXICON) -> frozenset[str]:
+    """Stems of the everyday-domain lexicon, analysed like messages."""
+    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(unit.word for languages in lexicon.values() for words in languages.values()
+                     for word in words for unit in analyser.units(str(word)))
+
+
 @dataclass(frozen=True)
 class Evidence:
     coverage: float  # share of the message's weight matched, 0..1
     matched: float  # matched weight itself
     domain: float  # how much more the matched words belong to the catalogue than to everyday language
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
+    everyday: int = 0  # words of the everyday-domain lexicon (flights, hotels, gyms, weather...)
+    foreign: int = 0  # common everyday words the catalogue never uses at all
 
 
 @dataclass(frozen=True)
@@ -108,6 +162,15 @@ class ServiceIndex:
         # Zipf scale (log10 per billion words), comparable with wordfreq's everyday-language figures.
         self._zipf = {t: math.log10(c / total_tokens * 1e9) for t, c in counts.items()}
         self._latin_words = sorted(t for t in df if t.isascii() and len(t) >= MIN_FUZZY_LENGTH)
+        # An Arabizi word is as everyday as its Arabic-script twins in the catalogue (same skeleton):
+        # wordfreq does not know Arabizi, and "zero" made every Arabizi word look like a catalogue word.
+        twins: dict[str, set[str]] = {}
+        for phrase in analysed:
+            for unit in analyser.units(phrase):
+                if unit.key and not unit.surface.isascii():
+                    twins.setdefault(unit.key, set()).add(unit.surface)
+        self._twin_zipf = {key: statistics.median(arabic_everyday_zipf(w) for w in words) for key, words in twins.items()}
+        self._everyday_words = load_everyday_words(analyser)
         self._phrases = [[Phrase.of(units, self._unit_idf) for units in phrases if units] for phrases in phrase_units]
 
     def _correct(self, unit: Unit) -> Unit:
@@ -163,21 +226,46 @@ class ServiceIndex:
         """
         doc = self._doc_tokens[self._position[service.id]]
         total = found = domain = 0.0
+        everyday = foreign = 0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
+            if unit.word in self._everyday_words:  # "gym", "فندق", "netflix": never a service's evidence
+                everyday += 1
+                total += max(weight, EVERYDAY_WEIGHT * self._max_idf)
+                continue
             total += weight
             found += matched
             if matched:
                 domain += self._keyness(unit, doc) * (matched / weight)
+            elif not self._in_catalogue(unit) and self.everyday_zipf(unit) >= FOREIGN_ZIPF:
+                foreign += 1
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
-        return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase)
+        return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase,
+                        everyday=everyday, foreign=foreign)
+
+    def everyday_zipf(self, unit: Unit) -> float:
+        """How common the word is in everyday language (Zipf scale), whatever script it is in."""
+        word = unit.surface or unit.word
+        if not word.isascii():
+            return arabic_everyday_zipf(word)
+        zipf = zipf_frequency(word, "en")
+        if zipf >= ENGLISH_ZIPF or unit.key not in self._twin_zipf:
+            return zipf
+        return max(zipf, self._twin_zipf[unit.key])
+
+    def _in_catalogue(self, unit: Unit) -> bool:
+        """The catalogue uses the word, or (for Arabic and Arabizi) another form of it."""
+        if unit.word in self._vocab:
+            return True
+        english = (unit.surface or unit.word).isascii() and zipf_frequency(unit.surface or unit.word, "en") >= ENGLISH_ZIPF
+        return bool(unit.key) and unit.key in self._vocab and not english
 
     def _keyness(self, unit: Unit, doc: set[str]) -> float:
         """Catalogue frequency over everyday frequency (Zipf difference) of a matched word, >= 0."""
         form = unit.word if unit.word in doc else unit.key
-        return max(0.0, self._zipf[form] - _everyday_zipf(unit))
+        return max(0.0, self._zipf[form] - self.everyday_zipf(unit))
 
     def _evidence(self, unit: Unit, doc: set[str]) -> tuple[float, float]:
         if unit.word in doc:

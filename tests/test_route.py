@@ -7,6 +7,7 @@ import pytest
 from bot.route import InvalidText
 
 CASES = Path(__file__).parent / "data" / "route_cases.jsonl"
+WIDE_CASES = Path(__file__).parent / "data" / "route_cases_wide.jsonl"
 
 
 @pytest.mark.parametrize("text, service_id, language", [
@@ -80,8 +81,8 @@ def test_bad_text_gets_a_clear_error(router, text, reason):
         router.route(text)
 
 
-def test_own_labelled_cases_stay_accurate(router, tmp_path):
-    """Our own labelled messages (not the shared dev set), scored like the dev set."""
+def _scored(router, tmp_path, labels: Path, split: str | None = None) -> dict:
+    """Route labelled messages (ours, not the shared dev set) and score them like the dev set."""
     import subprocess
     import sys
 
@@ -90,17 +91,33 @@ def test_own_labelled_cases_stay_accurate(router, tmp_path):
     scorer = get_settings().scorer_path
     if not scorer.exists():
         pytest.skip(f"shared scorer not found at {scorer}")
-    answers = tmp_path / "answers.jsonl"
-    with open(CASES, encoding="utf-8") as labels, open(answers, "w", encoding="utf-8") as out:
-        for line in labels:
-            row = json.loads(line)
-            out.write(json.dumps(router.route(row["text"], row["id"]).model_dump(), ensure_ascii=False) + "\n")
-    result = subprocess.run([sys.executable, str(scorer), str(CASES), str(answers), "--json"],
+    rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if split is None or row["split"] == split]
+    cases, answers = tmp_path / "cases.jsonl", tmp_path / "answers.jsonl"
+    cases.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    answers.write_text("".join(json.dumps(router.route(row["text"], row["id"]).model_dump(), ensure_ascii=False) + "\n"
+                               for row in rows), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(scorer), str(cases), str(answers), "--json"],
                             capture_output=True, text=True, check=True)
-    figures = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_own_labelled_cases_stay_accurate(router, tmp_path):
+    figures = _scored(router, tmp_path, CASES)
     assert figures["kind:in_scope"]["top1"] >= 0.9
     assert figures["kind:in_scope"]["top3"] >= 0.95
-    assert figures["kind:out_of_scope"]["top1"] >= 0.7
+    assert figures["kind:out_of_scope"]["top1"] >= 0.9  # 1.00 measured
+
+
+@pytest.mark.parametrize("split", ["calibrate", "holdout"])
+def test_wide_labelled_cases_stay_accurate(router, tmp_path, split):
+    """160 in-scope and 160 out-of-scope messages of our own over the five language slices; the
+    scope thresholds were tuned on the calibrate half only. Measured on both halves: in-scope
+    top-1 0.96, top-3 0.99; out-of-scope 0.95 (calibrate) and 0.94 (holdout)."""
+    figures = _scored(router, tmp_path, WIDE_CASES, split)
+    assert figures["kind:in_scope"]["top1"] >= 0.9
+    assert figures["kind:in_scope"]["top3"] >= 0.95
+    assert figures["kind:out_of_scope"]["top1"] >= 0.88
 
 
 @pytest.mark.parametrize("text", ["I want a certificate", "\u0627\u0628\u064a \u062a\u0635\u0631\u064a\u062d"])  # ابي تصريح
@@ -108,3 +125,40 @@ def test_only_general_service_words_ask_which_service(router, text):
     answer = router.route(text)
     assert answer.out_of_scope is False and answer.needs_clarification is True
     assert len({answer.service.id, *(a.id for a in answer.alternatives)}) >= 2
+
+
+@pytest.mark.parametrize("text, service_id", [
+    ("apply for hotel classification star rating", "det.hotel_classification.apply"),
+    ("transfer my mortgage to another bank", "dld.mortgage.transfer"),
+    ("report a restaurant for food poisoning", "dm.food_complaint.report"),
+    ("pay dubai mall parking with salik", "salik.dubai_mall_parking.pay"),
+    ("health card for salon worker", "dha.occupational_health_card.issue"),
+    ("pay dewa bill in instalments with credit card", "dewa.bill.instalments"),
+])
+def test_everyday_word_beside_a_named_service_is_still_routed(router, text, service_id):
+    """Everyday-domain words (bot/lexicon/everyday_domains.yml) are no evidence, but do not hide a
+    service the rest of the message names."""
+    answer = router.route(text)
+    assert answer.out_of_scope is False and answer.service.id == service_id
+
+
+@pytest.mark.parametrize("text", [
+    "renew my fitness club membership", "cancel my spotify", "\u0627\u0628\u064a \u0627\u062d\u062c\u0632 \u0641\u0646\u062f\u0642",  # ابي احجز فندق
+    "abi a7jiz fondoq fi abu dhabi", "pay my adcb credit card", "\u0627\u0628\u064a \u0627\u0644\u063a\u064a \u0627\u0634\u062a\u0631\u0627\u0643 \u0627\u0644\u062c\u064a\u0645",  # ابي الغي اشتراك الجيم
+])
+def test_private_sector_lookalikes_are_out_of_scope(router, text):
+    assert router.route(text).out_of_scope is True
+
+
+def test_everyday_lexicon_entries_are_single_words():
+    import yaml
+
+    from bot.analyse import default_analyser
+    from bot.index import EVERYDAY_LEXICON
+
+    analyser = default_analyser()
+    lexicon = yaml.safe_load(EVERYDAY_LEXICON.read_text(encoding="utf-8"))
+    for languages in lexicon.values():
+        for words in languages.values():
+            for word in words:
+                assert len(analyser.units(str(word))) == 1, word
