@@ -32,9 +32,6 @@ PHRASE_BONUS = 1.0
 # evidence for a service; each weighs at least half the rarest word's weight as an unexplained word.
 EVERYDAY_LEXICON = Path(__file__).resolve().parent / "lexicon" / "everyday_domains.yml"
 EVERYDAY_WEIGHT = 0.5
-# A word this common in everyday language (Zipf, ~1 in 100,000 words) that the catalogue never uses
-# says the message is about something else.
-FOREIGN_ZIPF = 3.0
 
 
 def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
@@ -99,7 +96,6 @@ class Evidence:
     domain: float  # how much more the matched words belong to the catalogue than to everyday language
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
     everyday: int = 0  # words of the everyday-domain lexicon (flights, hotels, gyms, weather...)
-    foreign: int = 0  # common everyday words the catalogue never uses at all
 
 
 @dataclass(frozen=True)
@@ -226,7 +222,7 @@ class ServiceIndex:
         """
         doc = self._doc_tokens[self._position[service.id]]
         total = found = domain = 0.0
-        everyday = foreign = 0
+        everyday = 0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
             if unit.word in self._everyday_words:  # "gym", "فندق", "netflix": never a service's evidence
@@ -237,13 +233,11 @@ class ServiceIndex:
             found += matched
             if matched:
                 domain += self._keyness(unit, doc) * (matched / weight)
-            elif not self._in_catalogue(unit) and self.everyday_zipf(unit) >= FOREIGN_ZIPF:
-                foreign += 1
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
         return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase,
-                        everyday=everyday, foreign=foreign)
+                        everyday=everyday)
 
     def everyday_zipf(self, unit: Unit) -> float:
         """How common the word is in everyday language (Zipf scale), whatever script it is in."""
@@ -254,13 +248,6 @@ class ServiceIndex:
         if zipf >= ENGLISH_ZIPF or unit.key not in self._twin_zipf:
             return zipf
         return max(zipf, self._twin_zipf[unit.key])
-
-    def _in_catalogue(self, unit: Unit) -> bool:
-        """The catalogue uses the word, or (for Arabic and Arabizi) another form of it."""
-        if unit.word in self._vocab:
-            return True
-        english = (unit.surface or unit.word).isascii() and zipf_frequency(unit.surface or unit.word, "en") >= ENGLISH_ZIPF
-        return bool(unit.key) and unit.key in self._vocab and not english
 
     def _keyness(self, unit: Unit, doc: set[str]) -> float:
         """Catalogue frequency over everyday frequency (Zipf difference) of a matched word, >= 0."""

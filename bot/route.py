@@ -21,9 +21,6 @@ MAX_TEXT_CHARS = 5000
 #    catalogue than of everyday language; "book"/"renew"/"cancel"/"open an account" beside it do not.
 EVERYDAY_PHRASE, EVERYDAY_MATCHED = 0.85, 7.5
 EVERYDAY_DOMAIN = 6.0
-#    A common word the catalogue never uses at all ("london", "december") needs the service to
-#    explain most of the message.
-FOREIGN_NEEDS_COVERAGE = 0.8
 # 1. It says what one of the service's names or synonyms says, and little else.
 CLOSE_PHRASE, CLOSE_COVERAGE, CLOSE_MATCHED = 0.8, 0.9, 2.5
 # 2. Otherwise it needs at least one specific word (IDF-weighted evidence)...
@@ -119,8 +116,6 @@ def _about_a_service(evidence: Evidence) -> bool:
                  and evidence.matched >= EVERYDAY_MATCHED)
         if not (named or evidence.domain >= EVERYDAY_DOMAIN):
             return False
-    if evidence.foreign and evidence.coverage < FOREIGN_NEEDS_COVERAGE:
-        return False
     if (evidence.phrase >= CLOSE_PHRASE and evidence.coverage >= CLOSE_COVERAGE
             and evidence.matched >= CLOSE_MATCHED):
         return True
