@@ -1,6 +1,7 @@
 """Database access: one engine per URL, created on first use (never at import)."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# First uses from several threads at once (the app's start-up WhatsApp retries and a request) would
+# otherwise create the same tables twice ("table ... already exists").
+_CREATING = threading.Lock()
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
     url = url or get_settings().database_url
@@ -32,7 +38,8 @@ def get_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     from bot import models  # noqa: F401  (registers the tables)
 
-    Base.metadata.create_all(engine)
+    with _CREATING:
+        Base.metadata.create_all(engine)
     return engine
 
 

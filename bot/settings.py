@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     whatsapp_retry_initial_seconds: float = 0.5
     whatsapp_retry_max_seconds: float = 8.0
     whatsapp_rasa_timeout_seconds: float = 30.0
+    # The inbox (bot/whatsapp/inbox.py): a message being processed is leased for this long (more than
+    # Rasa's timeout plus the Graph API's retries), then taken again if unfinished; unfinished messages
+    # are retried at start-up and every whatsapp_inbox_retry_seconds (0: at start-up only), and given
+    # up after whatsapp_inbox_max_attempts.
+    whatsapp_inbox_lease_seconds: float = 120.0
+    whatsapp_inbox_retry_seconds: float = 30.0
+    whatsapp_inbox_max_attempts: int = 10
 
     # Web chat and the ambassadors' page (bot/api/routes/chat.py, ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.

@@ -23,9 +23,10 @@ from bot.api.main import create_app
 from bot.api.routes.whatsapp import get_rasa_client
 from bot.db import get_engine
 from bot.settings import ROOT, get_settings
-from bot.whatsapp import outbox
+from bot.whatsapp import inbox, outbox
 from bot.whatsapp.graph import GraphClient
 from bot.whatsapp.messages import MESSAGES
+from bot.whatsapp.payload import parse
 from bot.whatsapp.signature import sign
 from tests.live import free_port
 from tests.whatsapp_helpers import (ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, SENDER, VERIFY_TOKEN, FakeGraph,
@@ -41,16 +42,22 @@ def graph():
     fake.stop()
 
 
-@pytest.fixture
-def whatsapp_env(database_url, graph, monkeypatch):
+def configure_whatsapp(graph, monkeypatch) -> None:
     values = {"WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
               "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
               "GRAPH_API_URL": graph.url, "WHATSAPP_RETRY_INITIAL_SECONDS": "0.01",
-              "WHATSAPP_RETRY_MAX_SECONDS": "0.05", "WHATSAPP_SEND_ATTEMPTS": "3", "WHATSAPP_SEND_TIMEOUT_SECONDS": "2"}
+              "WHATSAPP_RETRY_MAX_SECONDS": "0.05", "WHATSAPP_SEND_ATTEMPTS": "3", "WHATSAPP_SEND_TIMEOUT_SECONDS": "2",
+              # The app retries its inbox at start-up only here: the tests below run the retries themselves.
+              "WHATSAPP_INBOX_RETRY_SECONDS": "0"}
     for key, value in values.items():
         monkeypatch.setenv(f"DALEEL_{key}", value)
     get_settings.cache_clear()
     get_engine()  # the tables, as the app creates them on first use
+
+
+@pytest.fixture
+def whatsapp_env(database_url, graph, monkeypatch):
+    configure_whatsapp(graph, monkeypatch)
     yield database_url
     get_settings.cache_clear()
 
@@ -388,3 +395,133 @@ def test_meta_gets_its_200_before_the_graph_api_retries_end(whatsapp_env, graph,
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# --- the inbox: stored before the 200, processed until done, never twice ----------------------
+
+INBOX = "SELECT message_id, sender, text, attempts, apologised, last_error, done_at, outcome FROM whatsapp_inbox"
+
+
+def retry(rasa) -> inbox.RetryReport:
+    """What the app runs at start-up and periodically, with the test's Rasa."""
+    settings = get_settings()
+    return inbox.retry_due(rasa, GraphClient.from_settings(settings), settings)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def whatsapp_store(request, graph, monkeypatch):
+    """WhatsApp configured on the embedded SQLite and on production's PostgreSQL."""
+    url = request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
+    configure_whatsapp(graph, monkeypatch)
+    yield url
+    get_settings.cache_clear()
+
+
+def test_an_answered_message_leaves_neither_number_nor_text_in_the_inbox(client, whatsapp_env):
+    post(client, payload("text", message_id="wamid.inbox-1", text="renew my driving licence"))
+    [row] = rows(whatsapp_env, INBOX)
+    assert (row.message_id, row.sender, row.text, row.attempts, row.outcome) == ("wamid.inbox-1", "", "", 1, "answered")
+    assert row.done_at is not None
+
+
+def test_a_message_whose_processing_crashed_is_answered_by_the_retry_once(client, rasa, graph, whatsapp_env):
+    rasa.error = RuntimeError("worker crashed")  # the processing step fails after Meta got its 200
+    body = payload("text", message_id="wamid.crash-1", text="renew my driving licence")
+    assert post(client, body).json()["messages"] == 1
+    [row] = rows(whatsapp_env, INBOX)
+    assert row.done_at is None and row.last_error == "RuntimeError"
+    assert (row.sender, row.text) == (SENDER, "renew my driving licence")  # kept until processed
+    assert graph.requests == []
+    assert post(client, body).json()["duplicates"] == 1  # Meta's retry is still skipped
+    assert len(rasa.calls) == 1
+
+    rasa.error = None
+    report = retry(rasa)
+    assert (report.answered, report.retry, report.gave_up) == (1, 0, 0)
+    assert rasa.calls == [(SENDER, "renew my driving licence")] * 2  # the crashed attempt and the answered one
+    assert graph.texts() == ["You can do it through the RTA Dubai app."]
+    [row] = rows(whatsapp_env, INBOX)
+    assert (row.sender, row.text, row.attempts, row.outcome) == ("", "", 2, "answered")
+    assert retry(rasa) == inbox.RetryReport()  # nothing left
+    assert post(client, body).json()["duplicates"] == 1
+    assert len(rasa.calls) == 2 and len(graph.delivered) == 1
+
+
+def test_a_leased_message_waits_and_concurrent_retries_process_it_once(whatsapp_store, rasa, graph, monkeypatch):
+    monkeypatch.setenv("DALEEL_WHATSAPP_INBOX_LEASE_SECONDS", "1")
+    get_settings.cache_clear()
+    [message] = parse(payload("text", message_id="wamid.lease-1")).messages
+    assert inbox.accept(message, get_settings())  # as the webhook does: its worker holds the lease...
+    assert not inbox.accept(message, get_settings())
+    assert retry(rasa) == inbox.RetryReport()  # ...so nobody else takes it meanwhile
+    time.sleep(1.1)  # the worker died: its lease runs out
+    rasa.delay = 0.3
+    reports: list[inbox.RetryReport] = []
+    workers = [threading.Thread(target=lambda: reports.append(retry(rasa))) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert sum(r.answered for r in reports) == 1
+    assert len(rasa.calls) == 1 and len(graph.delivered) == 1
+
+
+def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_data(whatsapp_env, graph,
+                                                                                      monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("DALEEL_RASA_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("DALEEL_WHATSAPP_INBOX_MAX_ATTEMPTS", "3")
+    get_settings.cache_clear()
+    secret_text = "renew my licence, emirates id 784-1990-1234567-1"
+    with TestClient(create_app()) as test_client:  # the real Rasa client
+        assert post(test_client, payload("text", message_id="wamid.down-1", text=secret_text)).status_code == 200
+    [row] = rows(whatsapp_env, INBOX)
+    assert row.done_at is None and row.apologised and row.text == secret_text and row.attempts == 1
+    assert graph.texts() == [TEMPLATES["unavailable"]["en"]]
+
+    again = subprocess.run([sys.executable, "-m", "bot.whatsapp", "retry"], cwd=ROOT, capture_output=True,
+                           text=True, timeout=60)
+    assert again.returncode == 1 and '"retry": 1' in again.stdout  # still down: kept for the next run
+    last = subprocess.run([sys.executable, "-m", "bot.whatsapp", "retry"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert last.returncode == 0 and '"gave_up": 1' in last.stdout
+    assert graph.texts() == [TEMPLATES["unavailable"]["en"]]  # apologised once, not at every attempt
+    [row] = rows(whatsapp_env, INBOX)
+    assert (row.sender, row.text, row.attempts, row.outcome) == ("", "", 3, "gave_up")
+    logged = "\n".join(r.getMessage() for r in caplog.records) + again.stderr + last.stderr
+    assert "given up" in last.stderr
+    assert SENDER not in logged and "784-1990" not in logged
+
+
+def test_unfinished_messages_are_retried_in_order_per_sender(whatsapp_env, rasa, graph):
+    rasa.error = RuntimeError("down")
+    settings = get_settings()
+    client = GraphClient.from_settings(settings)
+    for n in (1, 2):
+        [message] = parse(payload("text", message_id=f"wamid.order-{n}", text=f"message {n}")).messages
+        assert inbox.accept(message, settings)
+        inbox.process(message, rasa, client, settings)  # fails: due again at once
+    first = retry(rasa)
+    assert (first.retry, first.skipped) == (1, 1)  # the second waits behind the first
+    rasa.error = None
+    assert retry(rasa).answered == 2
+    assert [text for _, text in rasa.calls[-2:]] == ["message 1", "message 2"]
+
+
+def test_first_uses_of_a_new_database_from_several_threads_create_the_tables_once(database_url):
+    """The app's start-up retries and the first webhook request may both open a new database."""
+    get_engine.cache_clear()
+    errors: list[str] = []
+
+    def first_use():
+        try:
+            get_engine()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+
+    workers = [threading.Thread(target=first_use) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert errors == []

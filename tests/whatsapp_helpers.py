@@ -5,6 +5,7 @@ import copy
 from contextlib import contextmanager
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -47,9 +48,16 @@ class FakeRasa:
     def __init__(self, replies: list[dict] | None = None):
         self.calls: list[tuple[str, str]] = []
         self.replies = replies if replies is not None else [{"text": "You can do it through the RTA Dubai app."}]
+        self.error: Exception | None = None  # raised (after recording the call) while set
+        self.delay = 0.0  # seconds before answering
+        self._lock = threading.Lock()
 
     def __call__(self, sender: str, text: str) -> list[dict]:
-        self.calls.append((sender, text))
+        with self._lock:
+            self.calls.append((sender, text))
+        time.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
         return self.replies
 
 

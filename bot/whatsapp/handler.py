@@ -1,4 +1,7 @@
-"""One incoming WhatsApp message, end to end: choice numbers, Rasa, rendering, sending or the outbox."""
+"""One incoming WhatsApp message, end to end: choice numbers, Rasa, rendering, sending or the outbox.
+
+Called by the inbox (bot/whatsapp/inbox.py), which keeps the message until this returns.
+"""
 from __future__ import annotations
 
 import logging
@@ -25,17 +28,10 @@ def _language(text: str, known: str | None) -> str | None:
         return None
 
 
-def handle(message: Incoming, ask: RasaClient, client: GraphClient) -> None:
-    """Never raises: a failure is logged with the sender's hash and the error class, nothing personal."""
+def handle(message: Incoming, ask: RasaClient, client: GraphClient, apologise: bool = True) -> None:
+    """Answer one message. Raises when it could not be answered (the inbox then tries again later):
+    RasaUnavailable after sending the "can't answer right now" notice when `apologise`, or any error."""
     hashed = sender_hash(message.sender)
-    try:
-        _handle(message, hashed, ask, client)
-    except Exception as exc:  # noqa: BLE001  (a background task: nobody else would see it)
-        logger.error("whatsapp message not handled: sender=%s type=%s error=%s",
-                     hashed[:12], message.message_type, type(exc).__name__)
-
-
-def _handle(message: Incoming, hashed: str, ask: RasaClient, client: GraphClient) -> None:
     if message.kind == "silent":
         return
     state = load_state(hashed)
@@ -50,9 +46,10 @@ def _handle(message: Incoming, hashed: str, ask: RasaClient, client: GraphClient
         replies = ask(message.sender, text)
     except RasaUnavailable as exc:
         logger.warning("rasa unavailable for a whatsapp message: sender=%s error=%s", hashed[:12], exc)
-        language = _language(message.text if message.kind == "text" else "", state.language)
-        deliver(client, message.sender, hashed, text_bodies(template("unavailable", language)))
-        return
+        if apologise:
+            language = _language(message.text if message.kind == "text" else "", state.language)
+            deliver(client, message.sender, hashed, text_bodies(template("unavailable", language)))
+        raise
     rendered = render(replies, state.language)
     save_state(hashed, State(rendered.language, rendered.offered))
     deliver(client, message.sender, hashed, rendered.bodies)

@@ -1,9 +1,10 @@
-"""WhatsApp tables. Only the outbox holds a phone number, and only until the reply is delivered."""
+"""WhatsApp tables. Only the inbox and the outbox hold a phone number (the inbox also the message text),
+and only until the message is processed or the reply delivered."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
@@ -43,3 +44,27 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(64), default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class InboxMessage(Base):
+    """An incoming message, stored before Meta gets its 200 and processed from here (bot/whatsapp/inbox.py).
+
+    The sender's number and the text are kept only until the message is processed (answered or given
+    up on): then they are blanked, and the row stays for counting, like the outbox's.
+    """
+
+    __tablename__ = "whatsapp_inbox"
+
+    message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sender_hash: Mapped[str] = mapped_column(String(64))
+    sender: Mapped[str] = mapped_column(String(255))  # blanked once processed
+    kind: Mapped[str] = mapped_column(String(16))
+    message_type: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)  # blanked once processed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    leased_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    apologised: Mapped[bool] = mapped_column(Boolean, default=False)  # "can't answer right now" was sent
+    last_error: Mapped[str] = mapped_column(String(64), default="")
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # "answered" | "gave_up"

@@ -1,4 +1,4 @@
-"""Processed message ids (exactly-once) and per-sender state, in the app database."""
+"""Per-sender state in the app database (the processed message ids are claimed by inbox.accept)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,24 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import session_factory
 from bot.deflections import hash_conversation
 from bot.models import utcnow
-from bot.whatsapp.models import ProcessedMessage, SenderState
+from bot.whatsapp.models import SenderState
 
 
 def sender_hash(sender: str) -> str:
     """The salted hash of the conversation (as in the deflection events); shortened in logs."""
     return hash_conversation(sender)
-
-
-def claim(message_id: str) -> bool:
-    """Insert the message id first: True for the first delivery, False for any retry of it."""
-    with session_factory()() as session:
-        session.add(ProcessedMessage(message_id=message_id))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            return False
-    return True
 
 
 @dataclass

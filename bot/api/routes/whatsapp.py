@@ -1,8 +1,9 @@
 """Meta WhatsApp Cloud API webhook: verification (GET) and messages (POST, signed by Meta).
 
-A signed message is claimed (its id inserted first, so Meta's retries are skipped) and answered 200
-at once; Rasa and the Graph API are called after the response, and a reply the Graph API does not
-take is kept in the outbox (`python -m bot.whatsapp resend`).
+A signed message is stored in the inbox with its id claimed (so Meta's retries are skipped) and only
+then answered 200; Rasa and the Graph API are called after the response, from the inbox, which
+takes the message again if that fails or the process dies (bot/whatsapp/inbox.py). A reply the Graph
+API does not take is kept in the outbox (`python -m bot.whatsapp resend`).
 """
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from bot.api.deps import SettingsDep
 from bot.whatsapp import signature
 from bot.whatsapp.graph import GraphClient
-from bot.whatsapp.handler import handle
+from bot.whatsapp.inbox import accept, process
 from bot.whatsapp.payload import NotAWebhook, parse
 from bot.whatsapp.rasa import RasaClient, rest_client
-from bot.whatsapp.store import claim
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["whatsapp"])
@@ -83,12 +83,12 @@ async def receive(request: Request, settings: SettingsDep, ask: RasaDep, client:
     accepted = 0
     for message in webhook.messages:
         try:
-            first = await run_in_threadpool(claim, message.message_id)
+            first = await run_in_threadpool(accept, message, settings)
         except SQLAlchemyError as exc:  # Meta retries a non-200: the message is not lost
-            logger.error("whatsapp message not claimed: %s", type(exc).__name__)
+            logger.error("whatsapp message not stored: %s", type(exc).__name__)
             return _refuse(503, "temporarily unavailable, retry later")
         if first:
-            background.add_task(handle, message, ask, client)
+            background.add_task(process, message, ask, client, settings)
             accepted += 1
     return JSONResponse({"status": "ok", "messages": accepted, "duplicates": len(webhook.messages) - accepted,
                          "statuses": webhook.statuses})
