@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     rate_limit: str = "120/minute"
     rate_limit_storage: str = "memory://"
     max_request_bytes: int = 64 * 1024
+    # Failed sign-ins (bot/api/sign_in_limits.py: ambassadors' page, dashboard, the manager's bearer
+    # token), in the same storage: per client address, and per account (a centre, or the manager).
+    sign_in_client_limit: str = "5/15 minutes"
+    sign_in_account_limit: str = "20/15 minutes"
     # Deflection events wait here, durably, while the database is unreachable (bot/outbox.py).
     outbox_path: Path = ROOT / "var" / "outbox.db"
 

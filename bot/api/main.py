@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from bot.api.limits import RequestLimits
+from bot.api.sign_in_limits import SignInLimiter
 from bot.redact import install_log_redaction
 from bot.settings import get_settings
 from bot.whatsapp.inbox import retry_periodically
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(dashboard.router)
     app.add_middleware(RequestLimits, settings=get_settings())
+    app.state.sign_in_limiter = SignInLimiter(get_settings())
     return app
 
 

@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bot.api.deps import SettingsDep
+from bot.api.sign_in_limits import MANAGER, client_address
 from bot.settings import Settings
 
 COOKIE = "daleel_manager"
@@ -64,9 +65,18 @@ def signed_in(request: Request, settings: Settings) -> bool:
 
 
 def is_manager(request: Request, settings: Settings) -> bool:
+    """A right bearer token or a valid session cookie. A wrong bearer token counts as a failed sign-in
+    (bot/api/sign_in_limits.py); past the limit the token is not checked and the answer is 429."""
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and check_token(settings, given.strip()):
-        return True
+    if scheme.lower() == "bearer" and given.strip():
+        limiter, client = request.app.state.sign_in_limiter, client_address(request)
+        wait = limiter.retry_after(MANAGER, client, MANAGER)
+        if wait is not None:
+            raise HTTPException(status_code=429, detail="too many failed sign-in attempts: try again later",
+                                headers={"Retry-After": str(wait)})
+        if check_token(settings, given.strip()):
+            return True
+        limiter.failed(MANAGER, client, MANAGER)
     return signed_in(request, settings)
 
 

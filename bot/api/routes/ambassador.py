@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from bot.api.deps import RouterDep, SettingsDep
 from bot.api.pages import TEMPLATES, page_language, security_headers
+from bot.api.sign_in_limits import SignInLimiterDep, client_address, retry_minutes
 from bot.api.staff import COOKIE, StaffDep, centre_secrets, check_secret, is_production, session_cookie, \
     signed_in_centre
 from bot.deflections import record_deflection
@@ -48,14 +49,22 @@ def sign_in_page(request: Request, settings: SettingsDep, lang: str | None = Non
 
 
 @router.post("/ambassador/sign-in", response_class=HTMLResponse, include_in_schema=False)
-def sign_in(request: Request, settings: SettingsDep, centre: Annotated[str, Form(max_length=100)] = "",
-            secret: Annotated[str, Form(max_length=500)] = "", lang: Annotated[str, Form()] = "en") -> Response:
+def sign_in(request: Request, settings: SettingsDep, limiter: SignInLimiterDep,
+            centre: Annotated[str, Form(max_length=100)] = "", secret: Annotated[str, Form(max_length=500)] = "",
+            lang: Annotated[str, Form()] = "en") -> Response:
     language = page_language(request, lang)
     if not centre_secrets(settings):
         return _sign_in(request, settings, language, error="closed", status_code=503)
+    client, account = client_address(request), centre if centre in centre_secrets(settings) else None
+    wait = limiter.retry_after("ambassador", client, account)
+    if wait is not None:
+        logger.info("staff sign-in refused: too many failed attempts")
+        return _sign_in(request, settings, language, error="too_many", status_code=429, retry_after=wait)
     if not check_secret(settings, centre, secret):
+        limiter.failed("ambassador", client, account)
         logger.info("staff sign-in refused")
         return _sign_in(request, settings, language, error="wrong", status_code=401)
+    limiter.succeeded("ambassador", client)
     response = RedirectResponse(f"/ambassador?lang={language}", status_code=303)
     response.set_cookie(COOKIE, session_cookie(settings, centre), max_age=int(settings.ambassador_session_hours * 3600),
                         httponly=True, samesite="strict", secure=is_production(settings), path="/")
@@ -69,11 +78,15 @@ def sign_out(request: Request, lang: Annotated[str, Form()] = "en") -> RedirectR
     return response
 
 
-def _sign_in(request: Request, settings, language: str, error: str | None, status_code: int) -> HTMLResponse:
+def _sign_in(request: Request, settings, language: str, error: str | None, status_code: int,
+             retry_after: int | None = None) -> HTMLResponse:
     context = {"lang": language, "centres": sorted(centre_secrets(settings)), "error": error,
                "production": is_production(settings)}
-    return TEMPLATES.TemplateResponse(request, "sign_in.html", context, status_code=status_code,
-                                      headers=_NO_FRAMES)
+    headers = _NO_FRAMES
+    if retry_after is not None:
+        context["retry_minutes"] = retry_minutes(retry_after)
+        headers = {**_NO_FRAMES, "Retry-After": str(retry_after)}
+    return TEMPLATES.TemplateResponse(request, "sign_in.html", context, status_code=status_code, headers=headers)
 
 
 @router.post("/api/v1/ambassador/deflections", response_model=DeflectionOut, status_code=201,

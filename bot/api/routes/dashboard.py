@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from bot.api.deps import SettingsDep
 from bot.api.manager_auth import COOKIE, check_token, is_production, manager_token, session_cookie, signed_in
 from bot.api.pages import TEMPLATES, page_language, security_headers
+from bot.api.sign_in_limits import MANAGER, SignInLimiterDep, client_address, retry_minutes
 from bot.api.routes.metrics import CatalogueDep
 from bot.db import session_factory
 from bot.deflection_stats import GROUPS, InvalidQuery, channels_seen, make_filters, zone
@@ -43,12 +44,14 @@ def _headers() -> dict[str, str]:
     return {**headers, "Content-Security-Policy": policy, "Cache-Control": "no-store"}
 
 
-def _page(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
+def _page(request: Request, name: str, context: dict, status_code: int = 200,
+          headers: dict[str, str] | None = None) -> Response:
     lang = context["lang"]
     context = {**context, "dir": "rtl" if lang == "ar" else "ltr",
                "other_lang": "en" if lang == "ar" else "ar",
                "other_lang_url": str(request.url.include_query_params(lang="en" if lang == "ar" else "ar"))}
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code, headers=_headers())
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code,
+                                      headers={**_headers(), **(headers or {})})
 
 
 @router.get("")
@@ -93,13 +96,23 @@ def sign_in_form(request: Request, settings: SettingsDep, lang: Text = None) -> 
 
 
 @router.post("/sign-in")
-def sign_in(request: Request, settings: SettingsDep, password: Annotated[str, Form(max_length=512)] = "",
+def sign_in(request: Request, settings: SettingsDep, limiter: SignInLimiterDep,
+            password: Annotated[str, Form(max_length=512)] = "",
             lang: Annotated[str, Form(max_length=8)] = "") -> Response:
     language = page_language(request, lang)
-    if manager_token(settings) is None or not check_token(settings, password):
-        error = "closed" if manager_token(settings) is None else "wrong_password"
+    context = {"lang": language, "dev_hint": not is_production(settings)}
+    if manager_token(settings) is None:
+        return _page(request, "dashboard_signin.html", {**context, "error": "closed"}, status_code=401)
+    client = client_address(request)
+    wait = limiter.retry_after(MANAGER, client, MANAGER)
+    if wait is not None:
         return _page(request, "dashboard_signin.html",
-                     {"lang": language, "error": error, "dev_hint": not is_production(settings)}, status_code=401)
+                     {**context, "error": "too_many", "retry_minutes": retry_minutes(wait)}, status_code=429,
+                     headers={"Retry-After": str(wait)})
+    if not check_token(settings, password):
+        limiter.failed(MANAGER, client, MANAGER)
+        return _page(request, "dashboard_signin.html", {**context, "error": "wrong_password"}, status_code=401)
+    limiter.succeeded(MANAGER, client)
     response = RedirectResponse(f"/dashboard?lang={language}", status_code=303)
     response.set_cookie(COOKIE, session_cookie(settings), max_age=int(settings.dashboard_session_hours * 3600),
                         httponly=True, samesite="strict", secure=is_production(settings), path="/")
