@@ -12,8 +12,10 @@ Two runs, each with a stack of its own (tests/live.py) started, warmed up and st
 Each user, until the time is up: one whole conversation (greet, ask for a service, ask the fee, ask
 the documents, thanks; English, Arabic, Gulf dialect or Arabizi), sending each message when the
 bot has answered the previous one, plus `--route-calls` POST /api/v1/route lookups per
-conversation (the service request's text, then other customers' requests), each after an optional
-think time. Closed loop: a user waits for each answer, so throughput is what the stack sustains.
+conversation (the service request's text, then other customers' requests), each after a think time
+(`--think`, default 2 s on average: a user is a person who reads the answer and types). Closed loop:
+a user waits for each answer. `--think 0` makes every user send again as soon as the answer is back,
+which measures the stack at saturation (latency is then users / throughput), not what people wait.
 
 An error is a failed connection, a timeout, a status other than 200, or an empty Rasa answer.
 Targets (printed beside the figures, not asserted): zero errors, route p99 <= 50 ms, webhook p99 <= 500 ms.
@@ -142,8 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per run (default 60, max 600)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean think time before each request, seconds (uniform 0.5x..1.5x; default 0)")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean think time before each request, seconds (uniform 0.5x..1.5x; default 2; "
+                             "0 = saturation)")
     parser.add_argument("--route-calls", type=int, default=2, help="route API lookups per conversation (default 2)")
     parser.add_argument("--max-conversations", type=int, default=10_000, help="per user, a bound besides the time")
     parser.add_argument("--timeout", type=float, default=30, help="per-request timeout, seconds")

@@ -3,8 +3,11 @@
 Starts its own stack (tests/live.py: action server, one Rasa server, the app; SQLite app store,
 Rasa's in-memory tracker and lock stores) on free loopback ports, warms it up, then runs
 10 conversations at once. Each is a customer writing in English, Modern Standard Arabic, Gulf
-dialect or Arabizi: greet, ask for a service, ask the fee, ask the documents, thanks; it sends its
-next message when the bot has answered, and starts again as a new customer, `--rounds` times.
+dialect or Arabizi: greet, ask for a service, ask the fee, ask the documents, thanks; it reads the
+answer and types for `--think` seconds on average (default 2: a quick WhatsApp typist), sends its
+next message, and starts again as a new customer, `--rounds` times. `--think 0` sends each message
+as soon as the answer is back: every conversation always has a message in flight, which measures
+how the stack queues at saturation rather than what a customer waits.
 Latency is from sending a message to having the bot's whole answer (NLU, dialogue, the custom
 action on the action server and its database write included).
 
@@ -67,8 +70,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="conversations per customer, one after the other")
     parser.add_argument("--max-seconds", type=float, default=180, help="stop measuring after this long")
     parser.add_argument("--timeout", type=float, default=30, help="per-request timeout, seconds")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean pause before each message, seconds (default 0: the next message as soon "
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause before each message, seconds (default 2; 0: the next message as soon "
                              "as the answer is back, so all conversations always have a message in flight)")
     args = parser.parse_args()
     if not (1 <= args.conversations <= 200 and 1 <= args.rounds <= 1000 and 0 < args.max_seconds <= 1800
