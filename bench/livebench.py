@@ -92,18 +92,28 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} cores"
 
 
-async def say(client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, timings: Timings,
-              kind: str = "webhook") -> None:
-    """One customer message through Rasa's REST webhook, timed until the bot's answer is back."""
+async def _post(client: httpx.AsyncClient, url: str, payload: dict, timings: Timings,
+                kind: str) -> tuple[httpx.Response | None, float]:
+    """POST, timed until the answer is back: (response, ms) for a 200; (None, 0) and the error counted otherwise."""
     t0 = time.perf_counter()
     try:
-        response = await client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+        response = await client.post(url, json=payload)
     except httpx.HTTPError as exc:
         timings.error(kind, type(exc).__name__)
-        return
+        return None, 0.0
     elapsed = (time.perf_counter() - t0) * 1000
     if response.status_code != 200:
         timings.error(kind, f"HTTP {response.status_code}")
+        return None, 0.0
+    return response, elapsed
+
+
+async def say(client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, timings: Timings,
+              kind: str = "webhook") -> None:
+    """One customer message through Rasa's REST webhook, timed until the bot's answer is back."""
+    response, elapsed = await _post(client, f"{rasa_url}/webhooks/rest/webhook",
+                                    {"sender": sender, "message": text}, timings, kind)
+    if response is None:
         return
     try:
         answer = response.json()
@@ -121,17 +131,9 @@ async def say(client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, 
 
 async def route(client: httpx.AsyncClient, app_url: str, text: str, timings: Timings, kind: str = "route") -> None:
     """One POST /api/v1/route to the app, timed."""
-    t0 = time.perf_counter()
-    try:
-        response = await client.post(f"{app_url}/api/v1/route", json={"text": text, "id": "bench"})
-    except httpx.HTTPError as exc:
-        timings.error(kind, type(exc).__name__)
-        return
-    elapsed = (time.perf_counter() - t0) * 1000
-    if response.status_code != 200:
-        timings.error(kind, f"HTTP {response.status_code}")
-        return
-    timings.ok(kind, elapsed)
+    response, elapsed = await _post(client, f"{app_url}/api/v1/route", {"text": text, "id": "bench"}, timings, kind)
+    if response is not None:
+        timings.ok(kind, elapsed)
 
 
 def new_sender(tag: str) -> str:
