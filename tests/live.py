@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "daleel.tar.gz"
@@ -109,9 +110,17 @@ def postgres_url(name: str) -> str:
     return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-def _admin_execute(statement: str) -> None:
-    from sqlalchemy import create_engine, text
+def query(database_url: str, sql: str, **params) -> list:
+    """The rows of one SQL query, on an engine of its own (disposed after): tests read what the stack wrote."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).all()
+    finally:
+        engine.dispose()
 
+
+def _admin_execute(statement: str) -> None:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:

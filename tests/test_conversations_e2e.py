@@ -1,18 +1,15 @@
 """Through the Rasa REST webhook, with the real model, action server and database."""
 import uuid
 
-from sqlalchemy import create_engine, text
 
 from bot.deflections import hash_conversation
+from tests.live import query
 
 
 def deflections(stack, *senders):
     """The events of these conversations (other tests share the live stack's database)."""
-    engine = create_engine(stack.database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT service_id, channel, language, source, outcome, conversation_hash "
-                                       "FROM deflection_events")).all()
-    engine.dispose()
+    rows = query(stack.database_url, "SELECT service_id, channel, language, source, outcome, conversation_hash "
+                                     "FROM deflection_events")
     wanted = {hash_conversation(sender) for sender in senders}
     return [row for row in rows if row.conversation_hash in wanted]
 

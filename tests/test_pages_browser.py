@@ -13,11 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from playwright.sync_api import expect, sync_playwright
 
 from bot.api.staff import DEV_CENTRE, DEV_SECRET
+from tests.live import query
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "var" / "screenshots"
@@ -74,10 +74,7 @@ def send(page, message: str) -> None:
 
 
 def ambassador_events(database_url: str) -> int:
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        count = connection.execute(text("SELECT count(*) FROM deflection_events WHERE source = 'ambassador'")).scalar()
-    engine.dispose()
+    [(count,)] = query(database_url, "SELECT count(*) FROM deflection_events WHERE source = 'ambassador'")
     return count
 
 

@@ -5,10 +5,10 @@ import uuid
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from bot.api.main import create_app
 from bot.settings import get_settings
+from tests.live import query
 
 
 @pytest.fixture
@@ -43,12 +43,8 @@ def closed_port() -> int:
 
 
 def web_events(database_url: str, conversation_hash: str):
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT service_id, source, outcome, language FROM deflection_events "
-                                       "WHERE conversation_hash = :h"), {"h": conversation_hash}).all()
-    engine.dispose()
-    return rows
+    return query(database_url, "SELECT service_id, source, outcome, language FROM deflection_events "
+                               "WHERE conversation_hash = :h", h=conversation_hash)
 
 
 def test_one_conversation_through_the_app_reaches_rasa_and_counts_as_web(stack):

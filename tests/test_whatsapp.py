@@ -17,7 +17,6 @@ import pytest
 import uvicorn
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from bot.api.main import create_app
 from bot.api.routes.whatsapp import get_rasa_client
@@ -28,7 +27,7 @@ from bot.whatsapp.graph import GraphClient
 from bot.whatsapp.messages import MESSAGES
 from bot.whatsapp.payload import parse
 from bot.whatsapp.signature import sign
-from tests.live import free_port
+from tests.live import free_port, query
 from tests.whatsapp_helpers import (ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, SENDER, VERIFY_TOKEN, FakeGraph,
                                     FakeRasa, payload, post)
 
@@ -73,14 +72,6 @@ def client(whatsapp_env, rasa):
     app.dependency_overrides[get_rasa_client] = lambda: rasa
     with TestClient(app) as test_client:
         yield test_client
-
-
-def rows(database_url: str, query: str) -> list:
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        result = connection.execute(text(query)).all()
-    engine.dispose()
-    return result
 
 
 # --- verification ----------------------------------------------------------------------------
@@ -131,7 +122,7 @@ def test_unsigned_or_badly_signed_posts_never_reach_rasa(client, rasa, graph, wh
     assert response.status_code == status
     assert "X-Hub-Signature-256" in response.json()["detail"]
     assert rasa.calls == [] and graph.requests == []
-    assert rows(whatsapp_env, "SELECT * FROM whatsapp_processed_messages") == []
+    assert query(whatsapp_env, "SELECT * FROM whatsapp_processed_messages") == []
 
 
 def test_signature_is_over_the_raw_body(client, rasa):
@@ -186,7 +177,7 @@ def test_a_replayed_message_id_is_processed_once(client, rasa, graph, whatsapp_e
     messages.append(dict(messages[0]))  # the same id twice in one delivery
     post(client, double)
     assert len(rasa.calls) == 2
-    assert len(rows(whatsapp_env, "SELECT message_id FROM whatsapp_processed_messages")) == 2
+    assert len(query(whatsapp_env, "SELECT message_id FROM whatsapp_processed_messages")) == 2
 
 
 @pytest.mark.parametrize("fixture, rasa_payload", [
@@ -297,14 +288,14 @@ def test_transient_graph_failures_are_retried(client, graph, whatsapp_env):
     graph.failures = 2
     assert post(client, payload("text")).status_code == 200
     assert len(graph.requests) == 3 and len(graph.delivered) == 1
-    assert rows(whatsapp_env, "SELECT id FROM whatsapp_outbox") == []
+    assert query(whatsapp_env, "SELECT id FROM whatsapp_outbox") == []
 
 
 def test_a_client_error_is_not_retried_but_kept(client, graph, whatsapp_env):
     graph.always_fail, graph.fail_status = True, 401
     assert post(client, payload("text")).status_code == 200
     assert len(graph.requests) == 1
-    [(error,)] = rows(whatsapp_env, "SELECT last_error FROM whatsapp_outbox")
+    [(error,)] = query(whatsapp_env, "SELECT last_error FROM whatsapp_outbox")
     assert error == "http 401"
 
 
@@ -315,7 +306,7 @@ def test_an_outage_keeps_the_reply_in_the_outbox_and_resend_delivers_it(client, 
     assert response.status_code == 200
     assert len(rasa.calls) == 1  # the customer's message was processed
     assert len(graph.requests) == 3 and graph.delivered == []  # retried, then given up
-    kept = rows(whatsapp_env, "SELECT recipient, body, sent_at FROM whatsapp_outbox ORDER BY id")
+    kept = query(whatsapp_env, "SELECT recipient, body, sent_at FROM whatsapp_outbox ORDER BY id")
     assert [(r.recipient, r.sent_at) for r in kept] == [(SENDER, None), (SENDER, None)]
     metrics = client.get("/metrics").text
     assert "whatsapp_outbox_kept_total 2.0" in metrics and "whatsapp_outbox_pending 2.0" in metrics
@@ -329,7 +320,7 @@ def test_an_outage_keeps_the_reply_in_the_outbox_and_resend_delivers_it(client, 
     assert (report.sent, report.failed) == (2, 0)
     assert graph.texts() == ["First reply.", "Second reply."]
     assert all(m["to"] == SENDER for m in graph.delivered)
-    assert rows(whatsapp_env, "SELECT recipient FROM whatsapp_outbox WHERE sent_at IS NULL OR recipient != ''") == []
+    assert query(whatsapp_env, "SELECT recipient FROM whatsapp_outbox WHERE sent_at IS NULL OR recipient != ''") == []
     metrics = client.get("/metrics").text
     assert "whatsapp_outbox_kept_total 2.0" in metrics and "whatsapp_outbox_pending 0.0" in metrics
 
@@ -388,9 +379,9 @@ def test_meta_gets_its_200_before_the_graph_api_retries_end(whatsapp_env, graph,
         answered_in = time.monotonic() - started
         assert response.status_code == 200
         assert answered_in < 1.0  # the retries wait 0.5 + 1 s before giving up
-        while not rows(whatsapp_env, "SELECT id FROM whatsapp_outbox") and time.monotonic() - started < 20:
+        while not query(whatsapp_env, "SELECT id FROM whatsapp_outbox") and time.monotonic() - started < 20:
             time.sleep(0.1)
-        assert len(rows(whatsapp_env, "SELECT id FROM whatsapp_outbox")) == 1
+        assert len(query(whatsapp_env, "SELECT id FROM whatsapp_outbox")) == 1
         assert len(graph.requests) == 3
     finally:
         server.should_exit = True
@@ -419,7 +410,7 @@ def whatsapp_store(request, graph, monkeypatch):
 
 def test_an_answered_message_leaves_neither_number_nor_text_in_the_inbox(client, whatsapp_env):
     post(client, payload("text", message_id="wamid.inbox-1", text="renew my driving licence"))
-    [row] = rows(whatsapp_env, INBOX)
+    [row] = query(whatsapp_env, INBOX)
     assert (row.message_id, row.sender, row.text, row.attempts, row.outcome) == ("wamid.inbox-1", "", "", 1, "answered")
     assert row.done_at is not None
 
@@ -428,7 +419,7 @@ def test_a_message_whose_processing_crashed_is_answered_by_the_retry_once(client
     rasa.error = RuntimeError("worker crashed")  # the processing step fails after Meta got its 200
     body = payload("text", message_id="wamid.crash-1", text="renew my driving licence")
     assert post(client, body).json()["messages"] == 1
-    [row] = rows(whatsapp_env, INBOX)
+    [row] = query(whatsapp_env, INBOX)
     assert row.done_at is None and row.last_error == "RuntimeError"
     assert (row.sender, row.text) == (SENDER, "renew my driving licence")  # kept until processed
     assert graph.requests == []
@@ -440,7 +431,7 @@ def test_a_message_whose_processing_crashed_is_answered_by_the_retry_once(client
     assert (report.answered, report.retry, report.gave_up) == (1, 0, 0)
     assert rasa.calls == [(SENDER, "renew my driving licence")] * 2  # the crashed attempt and the answered one
     assert graph.texts() == ["You can do it through the RTA Dubai app."]
-    [row] = rows(whatsapp_env, INBOX)
+    [row] = query(whatsapp_env, INBOX)
     assert (row.sender, row.text, row.attempts, row.outcome) == ("", "", 2, "answered")
     assert retry(rasa) == inbox.RetryReport()  # nothing left
     assert post(client, body).json()["duplicates"] == 1
@@ -475,7 +466,7 @@ def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_d
     secret_text = "renew my licence, emirates id 784-1990-1234567-1"
     with TestClient(create_app()) as test_client:  # the real Rasa client
         assert post(test_client, payload("text", message_id="wamid.down-1", text=secret_text)).status_code == 200
-    [row] = rows(whatsapp_env, INBOX)
+    [row] = query(whatsapp_env, INBOX)
     assert row.done_at is None and row.apologised and row.text == secret_text and row.attempts == 1
     assert graph.texts() == [TEMPLATES["unavailable"]["en"]]
 
@@ -486,7 +477,7 @@ def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_d
                           text=True, timeout=60)
     assert last.returncode == 0 and '"gave_up": 1' in last.stdout
     assert graph.texts() == [TEMPLATES["unavailable"]["en"]]  # apologised once, not at every attempt
-    [row] = rows(whatsapp_env, INBOX)
+    [row] = query(whatsapp_env, INBOX)
     assert (row.sender, row.text, row.attempts, row.outcome) == ("", "", 3, "gave_up")
     logged = "\n".join(r.getMessage() for r in caplog.records) + again.stderr + last.stderr
     assert "given up" in last.stderr

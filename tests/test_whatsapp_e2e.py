@@ -12,12 +12,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
 
 from bot.deflections import hash_conversation
 from bot.whatsapp.messages import MESSAGES
 from bot.whatsapp.signature import sign
-from tests.live import ROOT, free_port
+from tests.live import ROOT, free_port, query
 from tests.tcp_proxy import TcpProxy
 from tests.whatsapp_helpers import (ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, VERIFY_TOKEN, FakeGraph,
                                     app_on_live_stack, payload, post)
@@ -32,12 +31,8 @@ def whatsapp_app(live_stack, monkeypatch):
 
 
 def events(database_url: str, conversation_hash: str) -> list:
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        found = connection.execute(text("SELECT service_id, source, outcome FROM deflection_events "
-                                        "WHERE conversation_hash = :h"), {"h": conversation_hash}).all()
-    engine.dispose()
-    return found
+    return query(database_url, "SELECT service_id, source, outcome FROM deflection_events WHERE conversation_hash = :h",
+                 h=conversation_hash)
 
 
 def test_whatsapp_text_through_rasa_comes_back_with_the_channel(whatsapp_app, live_stack):
@@ -66,12 +61,9 @@ def test_whatsapp_text_through_rasa_comes_back_with_the_channel(whatsapp_app, li
 # --- nothing lost: the inbox ------------------------------------------------------------------
 
 def inbox_row(database_url: str, message_id: str):
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        row = connection.execute(text("SELECT sender, text, attempts, done_at, outcome FROM whatsapp_inbox "
-                                      "WHERE message_id = :m"), {"m": message_id}).one_or_none()
-    engine.dispose()
-    return row
+    found = query(database_url, "SELECT sender, text, attempts, done_at, outcome FROM whatsapp_inbox "
+                                "WHERE message_id = :m", m=message_id)
+    return found[0] if found else None
 
 
 def wait_until(condition, seconds: float = 120.0) -> None:
