@@ -128,9 +128,9 @@ def test_a_message_whose_worker_was_killed_is_answered_after_a_restart_once(live
     raw = json.dumps(payload("text", message_id=message_id, sender=sender, text="renew my driving licence")).encode()
     try:
         wait_until(lambda: process.poll() is None and _up(f"http://127.0.0.1:{port}/healthz"), 120)
-        accepted_at = time.monotonic()
         response = httpx.post(f"http://127.0.0.1:{port}/webhooks/whatsapp", content=raw, timeout=30,
                               headers={"X-Hub-Signature-256": sign(raw, SECRET), "Content-Type": "application/json"})
+        accepted_at = time.monotonic()  # after the answer: the lease was taken before it, never after
         assert response.status_code == 200 and response.json()["messages"] == 1
         stuck.settimeout(30)
         hung, _ = stuck.accept()  # the worker is inside the Rasa call
