@@ -10,7 +10,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 SHARED ?= ../shared
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: migrate install browser run test test-app test-rasa validate train eval bench catalogue-report clean
+.PHONY: migrate install browser run test test-app test-rasa validate train eval bench catalogue-report scope-model clean
 
 install: $(APP_VENV)/.installed $(RASA_VENV)/.installed browser
 
@@ -62,6 +62,10 @@ migrate: $(APP_VENV)/.installed
 
 catalogue-report: $(APP_VENV)/.installed
 	$(APP_PY) -m bot catalogue report
+
+# Refit the scope model (bot/lexicon/scope_model.json) after the catalogue, lexicons or labelled sets change.
+scope-model: $(APP_VENV)/.installed
+	$(APP_PY) -m bot scope fit
 
 clean:
 	rm -rf $(APP_VENV) $(RASA_VENV) models var results

@@ -110,6 +110,18 @@ def cmd_catalogue_import(args) -> int:
     return 0
 
 
+def cmd_scope_fit(args) -> int:
+    from bot.analyse import default_analyser
+    from bot.index import ServiceIndex
+    from bot.scope_fit import fit, write
+    from service_catalog.loader import default_catalogue
+
+    model = fit(ServiceIndex(default_catalogue(), default_analyser()))
+    write(model)
+    print(f"scope model written: {model['trained_on']}")
+    return 0
+
+
 def cmd_outbox_flush(args) -> int:
     from bot.deflections import flush_outbox
     from bot.outbox import get_outbox
@@ -139,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     everyday.set_defaults(func=cmd_catalogue_everyday_words)
     importing = catalogue_commands.add_parser("import", help="import the catalogue into the database (idempotent)")
     importing.set_defaults(func=cmd_catalogue_import)
+    scope = commands.add_parser("scope", help="the model that tells a service request from other messages")
+    scope_commands = scope.add_subparsers(dest="scope_command", required=True)
+    scope_fit = scope_commands.add_parser("fit", help="fit it on our own messages (bot/scope_fit.py)")
+    scope_fit.set_defaults(func=cmd_scope_fit)
     outbox = commands.add_parser("outbox", help="deflection events queued while the database was down")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
     flush = outbox_commands.add_parser("flush", help="write the queued events now")

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from bot.analyse import Analyser, Unit
+from bot.normalise import fold_arabic_letters
 from service_catalog.loader import Catalogue
 from service_catalog.schema import Service
 
@@ -48,37 +49,23 @@ def _everyday_zipf(unit: Unit) -> float:
     return zipf_frequency(word, "en" if word.isascii() else "ar")
 
 
-_ALEF_SPELLINGS = "\u0627\u0623\u0625\u0622"  # ا أ إ آ
-_ARTICLES = ("", "\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0644\u0644", "\u0648", "\u0628", "\u0644")
+@lru_cache(maxsize=1)
+def _arabic_frequencies() -> dict[str, float]:
+    """wordfreq's Arabic frequencies summed over every written form of each normalised word."""
+    totals: dict[str, float] = {}
+    for word, frequency in get_frequency_dict("ar").items():
+        key = fold_arabic_letters(word)
+        totals[key] = totals.get(key, 0.0) + frequency
+    return totals
 
 
-def _arabic_spellings(word: str) -> set[str]:
-    """The written forms a normalised Arabic word stands for: initial alef with or without hamza
-    ("الاقامه" is "الإقامة"), final taa marbuta, final alef maqsura."""
-    heads = [word]
-    for article in _ARTICLES:
-        at = len(article)
-        if word.startswith(article + "\u0627") and len(word) > at + 1:
-            heads = [word[:at] + alef + word[at + 1:] for alef in _ALEF_SPELLINGS]
-            break
-    spellings = set(heads)
-    for head in heads:
-        if head.endswith("\u0647"):
-            spellings.add(head[:-1] + "\u0629")
-        if head.endswith("\u064a"):
-            spellings.add(head[:-1] + "\u0649")
-    return spellings
-
-
-@lru_cache(maxsize=65536)
 def arabic_everyday_zipf(word: str) -> float:
     """Everyday frequency of a normalised Arabic word: all its written forms together.
 
-    wordfreq counts "الإقامة" and "الاقامه" apart; looking up only the normalised form made
-    common words look rare, and so look like catalogue words.
+    wordfreq counts "الإقامة", "الاقامه" and "شاطئ"/"شاطي" apart; looking up only the normalised
+    form made common words look rare, and so look like catalogue words.
     """
-    frequencies = get_frequency_dict("ar")
-    total = sum(frequencies.get(spelling, 0.0) for spelling in _arabic_spellings(word))
+    total = _arabic_frequencies().get(word, 0.0)
     return math.log10(total * 1e9) if total > 0 else 0.0
 
 
@@ -96,6 +83,9 @@ class Evidence:
     domain: float  # how much more the matched words belong to the catalogue than to everyday language
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
     everyday: int = 0  # words of the everyday-domain lexicon (flights, hotels, gyms, weather...)
+    words: int = 0  # content words in the message
+    unknown: int = 0  # of them, words the catalogue never uses in any form (dialect, typos, other topics)
+    sharpest: float = 0.0  # the highest keyness of one matched word
 
 
 @dataclass(frozen=True)
@@ -148,6 +138,7 @@ class ServiceIndex:
         for doc in self._doc_tokens:
             for token in doc:
                 df[token] = df.get(token, 0) + 1
+        self._df = df
         self._idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._max_idf = max(self._idf.values())
         counts: dict[str, int] = {}
@@ -198,6 +189,10 @@ class ServiceIndex:
         )
         return [Hit(self.services[i], score) for score, i in reversed(ranked[-k:])]
 
+    def services_using(self, unit: Unit) -> int:
+        """How many services' names and synonyms use the word (or, failing that, its skeleton)."""
+        return self._df.get(unit.word) or self._df.get(unit.key, 0)
+
     def _unit_idf(self, forms: tuple[str, ...]) -> float:
         return max([self._idf.get(form, 0.0) for form in forms], default=0.0)
 
@@ -221,10 +216,11 @@ class ServiceIndex:
         would say if it were rare, less the more common it is in everyday language.
         """
         doc = self._doc_tokens[self._position[service.id]]
-        total = found = domain = 0.0
-        everyday = 0
+        total = found = domain = sharpest = 0.0
+        everyday = unknown = 0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
+            unknown += not any(form in self._vocab for form in unit.forms())
             if unit.word in self._everyday_words:  # "gym", "فندق", "netflix": never a service's evidence
                 everyday += 1
                 total += max(weight, EVERYDAY_WEIGHT * self._max_idf)
@@ -232,12 +228,14 @@ class ServiceIndex:
             total += weight
             found += matched
             if matched:
-                domain += self._keyness(unit, doc) * (matched / weight)
+                keyness = self._keyness(unit, doc)
+                domain += keyness * (matched / weight)
+                sharpest = max(sharpest, keyness)
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
         return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase,
-                        everyday=everyday)
+                        everyday=everyday, words=len(units), unknown=unknown, sharpest=sharpest)
 
     def everyday_zipf(self, unit: Unit) -> float:
         """How common the word is in everyday language (Zipf scale), whatever script it is in."""
@@ -259,9 +257,8 @@ class ServiceIndex:
             weight = self._idf[unit.word]
             return weight, weight
         language = "en" if unit.word.isascii() else "ar"
-        zipf = _everyday_zipf(unit)
-        if unit.key in doc and not (language == "en" and zipf >= ENGLISH_ZIPF):
+        if unit.key in doc and not (language == "en" and _everyday_zipf(unit) >= ENGLISH_ZIPF):
             weight = self._idf[unit.key]
             return weight, weight * SKELETON_ONLY_WEIGHT
-        rarity = max(0.0, 1.0 - zipf / MAX_ZIPF)
+        rarity = max(0.0, 1.0 - self.everyday_zipf(unit) / MAX_ZIPF)
         return self._max_idf * max(rarity, 0.1), 0.0

@@ -9,6 +9,7 @@ from bot.route import InvalidText
 CASES = Path(__file__).parent / "data" / "route_cases.jsonl"
 WIDE_CASES = Path(__file__).parent / "data" / "route_cases_wide.jsonl"
 MIXED_CASES = Path(__file__).parent / "data" / "route_cases_mixed.jsonl"
+BLIND_CASES = Path(__file__).parent / "data" / "route_cases_blind.jsonl"
 
 
 @pytest.mark.parametrize("text, service_id, language", [
@@ -113,8 +114,8 @@ def test_own_labelled_cases_stay_accurate(router, tmp_path):
 @pytest.mark.parametrize("split", ["calibrate", "holdout"])
 def test_wide_labelled_cases_stay_accurate(router, tmp_path, split):
     """160 in-scope and 160 out-of-scope messages of our own over the five language slices; the
-    scope thresholds were tuned on the calibrate half only. Measured on both halves: in-scope
-    top-1 0.96, top-3 0.99; out-of-scope 0.95 (calibrate) and 0.94 (holdout)."""
+    scope model (bot/scope.py) learns from the calibrate half only. Measured: in-scope top-1 0.99
+    / 0.98, top-3 1.00 / 1.00; out-of-scope 0.96 (calibrate) and 0.89 (holdout)."""
     figures = _scored(router, tmp_path, WIDE_CASES, split)
     assert figures["kind:in_scope"]["top1"] >= 0.9
     assert figures["kind:in_scope"]["top3"] >= 0.95
@@ -128,6 +129,18 @@ def test_mixed_script_and_context_word_cases_stay_accurate(router, tmp_path):
     figures = _scored(router, tmp_path, MIXED_CASES)
     assert figures["kind:in_scope"]["top1"] >= 0.88
     assert figures["kind:in_scope"]["top3"] >= 0.9
+
+
+@pytest.mark.parametrize("split", ["calibrate", "holdout"])
+def test_blind_labelled_cases_stay_accurate(router, tmp_path, split):
+    """400 messages written by people who saw only the services' official names (no synonyms, no
+    router), in all five registers: 280 in scope, 90 out of scope, 30 vague. No part of them
+    trains the scope model. Measured in-scope top-1 0.82 / 0.83, top-3 0.90 / 0.89; out-of-scope
+    0.77 / 0.93 (calibrate / holdout)."""
+    figures = _scored(router, tmp_path, BLIND_CASES, split)
+    assert figures["kind:in_scope"]["top1"] >= 0.78
+    assert figures["kind:in_scope"]["top3"] >= 0.85
+    assert figures["kind:out_of_scope"]["top1"] >= 0.72
 
 
 @pytest.mark.parametrize("text", ["I want a certificate", "\u0627\u0628\u064a \u062a\u0635\u0631\u064a\u062d"])  # ابي تصريح
