@@ -44,11 +44,6 @@ def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
     ]
 
 
-def _everyday_zipf(unit: Unit) -> float:
-    word = unit.surface or unit.word
-    return zipf_frequency(word, "en" if word.isascii() else "ar")
-
-
 @lru_cache(maxsize=1)
 def _arabic_frequencies() -> dict[str, float]:
     """wordfreq's Arabic frequencies summed over every written form of each normalised word."""
@@ -256,8 +251,8 @@ class ServiceIndex:
         if unit.word in doc:
             weight = self._idf[unit.word]
             return weight, weight
-        language = "en" if unit.word.isascii() else "ar"
-        if unit.key in doc and not (language == "en" and _everyday_zipf(unit) >= ENGLISH_ZIPF):
+        english = unit.word.isascii() and zipf_frequency(unit.surface or unit.word, "en") >= ENGLISH_ZIPF
+        if unit.key in doc and not english:
             weight = self._idf[unit.key]
             return weight, weight * SKELETON_ONLY_WEIGHT
         rarity = max(0.0, 1.0 - self.everyday_zipf(unit) / MAX_ZIPF)

@@ -67,3 +67,17 @@ def test_chain_folds_every_arabic_variant_to_one_form():
 
 def test_presentation_forms_are_folded():
     assert n.normalise_for_matching("\ufefb") == "\u0644\u0627"
+
+
+@pytest.mark.parametrize("word", [
+    "\u0625\u0642\u0627\u0645\u0629",  # إقامة: hamza under alef at the start, taa marbuta at the end
+    "\u0645\u0633\u0624\u0648\u0644",  # مسؤول: hamza on waw in the middle
+    "\u0634\u0627\u0637\u0626",  # شاطئ: hamza on ya at the end
+    "\u0645\u0633\u062a\u0634\u0641\u0649",  # مستشفى: alef maqsura at the end
+    f"\u0623\u064f\u062c\u064e\u062f{SHADDA}\u062f{TATWEEL}",  # diacritics and tatweel
+    "\u06a9\u062a\u0627\u0628\u06cc",  # Persian kaf and ya
+    "\u0628\u064a\u062a",  # nothing to fold
+])
+def test_bulk_letter_fold_agrees_with_the_chain(word):
+    """The one-pass fold (for whole word lists) must do what the rule-by-rule chain does."""
+    assert n.fold_arabic_letters(word) == n.normalise_for_matching(word)

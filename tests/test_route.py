@@ -189,3 +189,14 @@ def test_everyday_lexicon_entries_are_single_words():
         for words in languages.values():
             for word in words:
                 assert len(analyser.units(str(word))) == 1, word
+
+
+def test_everyday_frequency_counts_every_spelling_of_an_arabic_word():
+    """wordfreq has "شاطئ" and "الإقامة"; the normalised "شاطي" and "الاقامه" are the same words."""
+    from bot.index import arabic_everyday_zipf
+    from wordfreq import zipf_frequency
+
+    for written, normalised in [("\u0634\u0627\u0637\u0626", "\u0634\u0627\u0637\u064a"),
+                                ("\u0627\u0644\u0625\u0642\u0627\u0645\u0629", "\u0627\u0644\u0627\u0642\u0627\u0645\u0647")]:
+        assert zipf_frequency(normalised, "ar") < zipf_frequency(written, "ar")
+        assert arabic_everyday_zipf(normalised) >= zipf_frequency(written, "ar")
