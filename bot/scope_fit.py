@@ -1,6 +1,7 @@
 """Fit the scope model (bot/scope.py) on our own messages and write bot/lexicon/scope_model.json.
 
-Run `python -m bot scope fit` after the catalogue, the lexicons or the labelled sets change.
+Run `python -m bot scope fit` after the catalogue, the lexicons, the NLU examples, the scope
+examples (bot/lexicon/scope_examples.yml) or the labelled sets change.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NLU_LABELS = {
     "request_service": 1, "out_of_scope": 0, "chitchat": 0, "greet": 0, "goodbye": 0, "thanks": 0,
 }
+SCOPE_EXAMPLES = Path(__file__).resolve().parent / "lexicon" / "scope_examples.yml"
 # Our labelled route sets and the split each contributes (None: the whole file).
 LABELLED_SETS = {
     "tests/data/route_cases.jsonl": None,
@@ -42,6 +44,12 @@ def nlu_messages(nlu_dir: Path = ROOT / "data" / "nlu") -> list[tuple[str, int]]
     return messages
 
 
+def scope_examples(path: Path = SCOPE_EXAMPLES) -> list[tuple[str, int]]:
+    examples = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return ([(text, 1) for text in examples["about_a_service"]]
+            + [(text, 0) for text in examples["not_about_a_service"]])
+
+
 def labelled_messages() -> list[tuple[str, int]]:
     messages = []
     for name, split in LABELLED_SETS.items():
@@ -52,6 +60,10 @@ def labelled_messages() -> list[tuple[str, int]]:
                 continue
             messages.append((case["text"], 0 if expect.get("out_of_scope") else 1))
     return messages
+
+
+def training_messages() -> list[tuple[str, int]]:
+    return nlu_messages() + scope_examples() + labelled_messages()
 
 
 def training_rows(index: ServiceIndex, messages: list[tuple[str, int]]) -> tuple[list[list[float]], list[int]]:
@@ -70,7 +82,7 @@ def fit(index: ServiceIndex) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    rows, labels = training_rows(index, nlu_messages() + labelled_messages())
+    rows, labels = training_rows(index, training_messages())
     scaler = StandardScaler().fit(rows)
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit(scaler.transform(rows), labels)
     return {

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.scope import FEATURES, MODEL_PATH, ScopeModel
-from bot.scope_fit import fit, labelled_messages, nlu_messages
+from bot.scope_fit import fit, nlu_messages, scope_examples, training_messages
 
 DATA = Path(__file__).parent / "data"
 
@@ -24,10 +24,10 @@ def test_training_messages_never_come_from_the_holdout_half():
     wide = [json.loads(line) for line in (DATA / "route_cases_wide.jsonl").read_text(encoding="utf-8").splitlines()]
     wide_holdout = {case["text"] for case in wide if case["split"] == "holdout"}
     blind = {json.loads(line)["text"] for line in (DATA / "route_cases_blind.jsonl").read_text(encoding="utf-8").splitlines()}
-    texts = {text for text, _ in nlu_messages() + labelled_messages()}
+    texts = {text for text, _ in training_messages()}
     assert not texts & wide_holdout
     assert not texts & blind
-    assert {label for _, label in nlu_messages()} == {0, 1}
+    assert {label for _, label in nlu_messages()} == {label for _, label in scope_examples()} == {0, 1}
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path):
