@@ -108,7 +108,7 @@ def test_own_labelled_cases_stay_accurate(router, tmp_path):
     figures = _scored(router, tmp_path, CASES)
     assert figures["kind:in_scope"]["top1"] >= 0.9
     assert figures["kind:in_scope"]["top3"] >= 0.95
-    assert figures["kind:out_of_scope"]["top1"] >= 0.9  # 1.00 measured
+    assert figures["kind:out_of_scope"]["top1"] >= 0.9  # 0.95 measured (the scope model learns from this set)
 
 
 @pytest.mark.parametrize("split", ["calibrate", "holdout"])
@@ -125,7 +125,8 @@ def test_wide_labelled_cases_stay_accurate(router, tmp_path, split):
 def test_mixed_script_and_context_word_cases_stay_accurate(router, tmp_path):
     """70 in-scope messages as customers write them: Arabic and English words in one message,
     Gulf and Arabizi with context words ('my son', 'باجر', 'حق الخدامة'). Measured in-scope
-    top-1 0.83 / top-3 0.86 before the catalogue synonyms for them, 0.93 / 0.94 after."""
+    top-1 0.83 / top-3 0.86 before the catalogue synonyms for them, 0.93 / 0.94 after; 0.98 / 0.99
+    since the scope model, which learns from this set (so these are training figures for scope)."""
     figures = _scored(router, tmp_path, MIXED_CASES)
     assert figures["kind:in_scope"]["top1"] >= 0.88
     assert figures["kind:in_scope"]["top3"] >= 0.9
