@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from bot.analyse import Analyser, Unit, default_analyser
@@ -103,9 +104,19 @@ def _alternative(hit: Hit, score: float) -> Alternative:
     return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar, score=score)
 
 
+_BUILDING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def default_router() -> Router:
+def _build_default_router() -> Router:
     return Router(default_catalogue(), default_analyser())
+
+
+def default_router() -> Router:
+    """Built once per process; requests that arrive meanwhile wait for it instead of each building
+    their own (several seconds of CPU each)."""
+    with _BUILDING:
+        return _build_default_router()
 
 
 def route_text(text: str, request_id: str | None = None) -> RouteAnswer:

@@ -6,11 +6,13 @@ normalised (bot.normalise); the output is never shown to people.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
 
-_ENGLISH = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one per thread (the API routes in a pool).
+_STEMMERS = threading.local()
 _ARABIC_WORD = re.compile("^[\u0621-\u064a]+$")
 # Longest first; the remaining stem keeps at least two letters (three after a possessive "تي").
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
@@ -33,10 +35,16 @@ def stem_arabic(word: str) -> str:
     return word
 
 
+def _english_stemmer():
+    if not hasattr(_STEMMERS, "english"):
+        _STEMMERS.english = snowballstemmer.stemmer("english")
+    return _STEMMERS.english
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     if _ARABIC_WORD.match(word):
         return stem_arabic(word)
     if word.isascii() and word.isalpha():
-        return _ENGLISH.stemWord(word)
+        return _english_stemmer().stemWord(word)
     return word

@@ -26,3 +26,21 @@ def test_stems_keep_three_letters():
 
 def test_arabizi_and_numbers_pass_through_unchanged():
     assert s("7osn") == "7osn" and s("2024") == "2024"
+
+
+def test_english_stemming_is_safe_across_threads():
+    """The API routes in a thread pool: a Snowball stemmer shared by threads mixed up their words
+    (IndexError inside snowballstemmer, seen when health checks raced at start-up)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import snowballstemmer
+    from wordfreq import top_n_list
+
+    from bot.stem import stem
+
+    words = [w for w in top_n_list("en", 20000) if w.isascii() and w.isalpha()]
+    expected = snowballstemmer.stemmer("english").stemWords(words)
+    uncached = stem.__wrapped__
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            assert list(pool.map(uncached, words, chunksize=50)) == expected
