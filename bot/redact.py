@@ -22,6 +22,15 @@ def redact(text: str) -> str:
 _installed = False
 
 
+def _redacted(value: object) -> object:
+    """A log argument with personal data replaced; numbers (and text without any) stay as they are."""
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    text = str(value)
+    cleaned = redact(text)
+    return value if cleaned == text else cleaned
+
+
 def install_log_redaction() -> None:
     """Redact every log record of this process at creation (idempotent)."""
     global _installed
@@ -31,11 +40,14 @@ def install_log_redaction() -> None:
 
     def factory(*args, **kwargs):
         record = previous(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001  (a malformed record is logged as it is)
-            return record
-        record.msg, record.args = redact(message), None
+        # Message and arguments are redacted apart: formatters such as uvicorn's access log unpack
+        # record.args, so they keep their shape.
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redacted(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _redacted(value) for key, value in record.args.items()}
         return record
 
     logging.setLogRecordFactory(factory)

@@ -30,3 +30,22 @@ def test_log_records_are_redacted(caplog):
         logging.getLogger("daleel.test").info("customer %s wrote from %s", "a@b.ae", "+971501234567")
     assert "a@b.ae" not in caplog.text and "+971501234567" not in caplog.text
     assert "[email]" in caplog.text and "[phone]" in caplog.text
+
+
+def test_uvicorn_access_lines_are_redacted_and_still_formatted():
+    """uvicorn's access formatter unpacks the record's arguments: they keep their shape."""
+    from uvicorn.logging import AccessFormatter
+
+    install_log_redaction()
+    record = logging.getLogger("uvicorn.access").makeRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/catalogue?q=+971501234567", "1.1", 200), None)
+    line = AccessFormatter("%(client_addr)s %(request_line)s %(status_code)s", use_colors=False).format(record)
+    assert "+971501234567" not in line and "[phone]" in line and "200" in line
+
+
+def test_numbers_and_exceptions_as_arguments(caplog):
+    install_log_redaction()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("daleel.test").info("%d retries, last error %s", 3, ValueError("for a@b.ae"))
+    assert "3 retries" in caplog.text and "a@b.ae" not in caplog.text
