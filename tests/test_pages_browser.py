@@ -197,12 +197,14 @@ def test_widget_embedded_on_another_site(shop_site, browser, page_errors):
 @pytest.fixture(scope="module")
 def app_without_rasa(tmp_path_factory):
     """The real app, with Rasa's address pointing at a closed port."""
-    ports = []
-    for _ in range(2):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            ports.append(sock.getsockname()[1])
-    app_port, dead_port = ports
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        app_port = sock.getsockname()[1]
+    # Held bound (never listening) until the end: connecting is refused, and no process started
+    # meanwhile can take the port and accept without answering.
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    dead_port = dead.getsockname()[1]
     workdir = tmp_path_factory.mktemp("norasa")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DALEEL_RASA_URL": f"http://127.0.0.1:{dead_port}",
            "DALEEL_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
@@ -220,6 +222,7 @@ def app_without_rasa(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=20)
+    dead.close()
 
 
 def test_chat_says_so_when_the_assistant_is_down(app_without_rasa, browser, page_errors):
