@@ -15,9 +15,10 @@ from service_catalog.schema import Service
 MAX_TEXT_CHARS = 5000
 # Whether a message is about a service at all is the scope model's call (bot/scope.py).
 MIN_SCORE = 1.0
-# Only one or two general service words ("I want a certificate", "ابي الغي", "renew licence"), each
-# used by many services and more of the catalogue than of everyday language: ask which service.
-VAGUE_MAX_WORDS, GENERAL_SERVICES, VAGUE_DOMAIN = 2, 10, 1.0
+# Only one general service word ("I want a certificate", "ابي الغي", "need to cancel it"), used by
+# many services and more of the catalogue than of everyday language: ask which service. Two such
+# words often name one ("ajaded el mulkiya"); when they do not, the runner-up's score asks.
+VAGUE_MAX_WORDS, GENERAL_SERVICES, VAGUE_DOMAIN = 1, 10, 1.0
 # When the runner-up scores this close to the best, the two are too close to choose.
 CLARIFY_RATIO = 0.88
 # A runner-up this close to the best may be the service when the best is not about one.

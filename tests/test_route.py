@@ -46,6 +46,16 @@ def test_vague_request_asks_to_clarify_specific_one_does_not(router):
     assert specific.needs_clarification is False
 
 
+@pytest.mark.parametrize("text, service_id", [
+    ("abi ajaded el mulkiya", "rta.vehicle_registration.renew"),
+    ("\u0627\u0628\u064a \u0627\u062c\u062f\u062f \u0644\u064a\u0633\u0646\u064a", "rta.driving_licence.renew"),  # ابي اجدد ليسني
+])
+def test_two_words_that_name_a_service_are_answered_without_asking(router, text, service_id):
+    """Each word alone is used by many services; together they name one (no "which service?")."""
+    answer = router.route(text)
+    assert answer.service.id == service_id and answer.needs_clarification is False
+
+
 @pytest.mark.parametrize("text", ["tell me a joke", "\u0648\u064a\u0646 \u0627\u062d\u0633\u0646 \u0645\u0637\u0639\u0645", "who won the football match yesterday"])
 def test_unrelated_messages_are_out_of_scope(router, text):
     answer = router.route(text)
