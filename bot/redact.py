@@ -41,13 +41,19 @@ def install_log_redaction() -> None:
     def factory(*args, **kwargs):
         record = previous(*args, **kwargs)
         # Message and arguments are redacted apart: formatters such as uvicorn's access log unpack
-        # record.args, so they keep their shape.
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
+        # record.args, so they keep their shape...
+        record.msg = _redacted(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(_redacted(arg) for arg in record.args)
         elif isinstance(record.args, dict):
             record.args = {key: _redacted(value) for key, value in record.args.items()}
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001  (a malformed record is logged as it is)
+            return record
+        # ...unless personal data only shows once they are put together ("784-%s" % "1990-...").
+        if redact(message) != message:
+            record.msg, record.args = redact(message), None
         return record
 
     logging.setLogRecordFactory(factory)

@@ -3,8 +3,8 @@
 The weights live in bot/lexicon/scope_model.json, fitted by `python -m bot scope fit` (bot.scope_fit)
 on our own messages only: the NLU examples (request_service against out_of_scope, chitchat,
 greetings), bot/lexicon/scope_examples.yml and our labelled route sets (tests/data, the wide set's
-calibrate half). The
-evaluation sets and the wide set's holdout half never take part, so they measure it.
+calibrate half). The evaluation sets, the blind set and the wide set's holdout half never take
+part, so they measure it.
 """
 from __future__ import annotations
 

@@ -49,3 +49,11 @@ def test_numbers_and_exceptions_as_arguments(caplog):
     with caplog.at_level(logging.INFO):
         logging.getLogger("daleel.test").info("%d retries, last error %s", 3, ValueError("for a@b.ae"))
     assert "3 retries" in caplog.text and "a@b.ae" not in caplog.text
+
+
+def test_personal_data_in_the_message_object_or_split_across_arguments(caplog):
+    install_log_redaction()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("daleel.test").info(ValueError("customer a@b.ae"))
+        logging.getLogger("daleel.test").info("id 784-%s-%s", "1990-1234567", "1")
+    assert "a@b.ae" not in caplog.text and "1234567" not in caplog.text
