@@ -110,14 +110,14 @@ class ServiceIndex:
         self.services = [s for s in catalogue.services if s.status == "active"]
         corpus = []
         phrase_units: list[list[tuple[tuple[str, ...], ...]]] = []
-        analysed: dict[str, tuple[tuple[str, ...], ...]] = {}  # entity names repeat in every service
+        analysed: dict[str, list[Unit]] = {}  # entity names repeat in every service
         for service in self.services:
             tokens: list[str] = []
             phrases = []
             for phrase in service_phrases(service, catalogue):
                 if phrase not in analysed:
-                    analysed[phrase] = tuple(unit.forms() for unit in analyser.units(phrase))
-                units = analysed[phrase]
+                    analysed[phrase] = analyser.units(phrase)
+                units = tuple(unit.forms() for unit in analysed[phrase])
                 phrases.append(units)
                 tokens.extend(form for forms in units for form in forms)
             corpus.append(tokens)
@@ -147,8 +147,8 @@ class ServiceIndex:
         # An Arabizi word is as everyday as its Arabic-script twins in the catalogue (same skeleton):
         # wordfreq does not know Arabizi, and "zero" made every Arabizi word look like a catalogue word.
         twins: dict[str, set[str]] = {}
-        for phrase in analysed:
-            for unit in analyser.units(phrase):
+        for units in analysed.values():
+            for unit in units:
                 if unit.key and not unit.surface.isascii():
                     twins.setdefault(unit.key, set()).add(unit.surface)
         self._twin_zipf = {key: statistics.median(arabic_everyday_zipf(w) for w in words) for key, words in twins.items()}
