@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import Enum
 from typing import Literal
 
@@ -41,6 +42,7 @@ class Strict(BaseModel):
 class Channel(Strict):
     kind: ChannelKind
     name: str = Field(min_length=2)
+    name_ar: str | None = None  # else from service_catalog/glossary.yml
     url: str | None = None
 
     @field_validator("url")
@@ -68,14 +70,22 @@ class Service(Strict):
     name_en: str = Field(min_length=3)
     name_ar: str = Field(min_length=2)
     name_ar_verified: bool = False
+    description_en: str | None = None
+    description_ar: str | None = None
+    demand: Literal["high", "medium", "low"] = "low"
     synonyms: Synonyms = Synonyms()
+    fee_paying: bool | None = None  # paying a fee is part of the service, whether or not the amount is known
     fee_aed: float | None = Field(default=None, ge=0)
     fee_text: str | None = None
+    fee_text_ar: str | None = None
     fee_note: str | None = None
+    fee_note_ar: str | None = None
     channels: list[Channel] = Field(min_length=1)
     documents: list[str] = []
+    documents_ar: list[str] = []  # else from service_catalog/glossary.yml, item by item
     visit_needed_for: list[VisitReason] = []
     source: str = Field(min_length=3)
+    verified_on: date | None = None  # when the source was last read
     status: Literal["active", "historic"] = "active"
 
     @field_validator("id")
