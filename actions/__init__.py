@@ -5,7 +5,7 @@ No customer-facing text lives here: every message is a domain response
 (utter_*) filled with template variables taken from the service catalogue.
 """
 
-from bot.redact import install_log_redaction
+from bot.text.redact import install_log_redaction
 
 install_log_redaction()  # no phone numbers or e-mails in the action server's logs either
 

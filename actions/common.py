@@ -44,7 +44,7 @@ def route(text: str):
 def service_record(service_id: str | None):
     if not service_id or not isinstance(service_id, str):
         return None
-    from bot.catalogue import get_service
+    from service_catalog.loader import get_service
 
     try:
         return get_service(service_id)
@@ -55,7 +55,7 @@ def service_record(service_id: str | None):
 
 def log_deflection(tracker: Tracker, service, channel_name: str, outcome: str) -> bool:
     """Record the outcome for the service in this conversation; never raises."""
-    from bot.deflections import record_deflection
+    from bot.store.deflections import record_deflection
 
     try:
         return record_deflection(
@@ -73,7 +73,7 @@ def log_deflection(tracker: Tracker, service, channel_name: str, outcome: str) -
 
 
 def log_handoff(tracker: Tracker, service_id: str | None, reason: str) -> None:
-    from bot.deflections import record_handoff
+    from bot.store.deflections import record_handoff
 
     try:
         record_handoff(tracker.sender_id, service_id, reason)

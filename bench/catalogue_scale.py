@@ -12,7 +12,7 @@ import random
 import time
 
 from bench.timing import own_messages, percentile, time_routes
-from bot.analyse import default_analyser
+from bot.route.analyse import default_analyser
 from bot.route import Router
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Channel, Entity, Service, Synonyms

@@ -24,13 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from bench.timing import percentile  # noqa: E402
-from bot.route import InvalidText, default_router  # noqa: E402
-from bot.settings import get_settings  # noqa: E402
-from service_catalog.loader import default_catalogue  # noqa: E402
+from bench.timing import percentile
+from bot.route import InvalidText, default_router
+from bot.settings import get_settings
+from service_catalog.loader import default_catalogue
 
 OUT = ROOT / "var" / "bench" / "compare"
 LANGS = ("en", "ar", "gulf", "arabizi", "mixed")
@@ -152,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         fuzzy = FuzzyPeer(catalogue, scorer)
         systems.append((key, fuzzy.name, fuzzy.route))
     bm25 = BM25Peer(catalogue)
-    print(f"bm25: out-of-scope when the best score <= {bm25.cutoff:.2f} (calibrated on tests/data/route_cases.jsonl)")
+    print(f"bm25: out-of-scope when the best score <= {bm25.cutoff:.2f} (calibrated on labelled/route_cases.jsonl)")
     systems.append(("bm25", bm25.name, bm25.route))
 
     results, notes = [], []
@@ -181,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     notes.append(f"{len(requests)} messages of {args.input.name}, each timed {args.rounds} times in a warm process; "
                  f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end of the run.")
     notes.append(f"BM25's out-of-scope cutoff (best score <= {bm25.cutoff:.2f}) was calibrated on our own "
-                 "labelled cases (tests/data/route_cases.jsonl); fuzzy's is a fixed score of 60 (of 100). "
+                 "labelled cases (labelled/route_cases.jsonl); fuzzy's is a fixed score of 60 (of 100). "
                  "Only ours ever asks for clarification (column 'vague').")
     text = table(results) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print()

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from bench.peers import EntityServices, active_services, answer, out_of_scope
-from bot.contract import RouteAnswer
+from bot.route.contract import RouteAnswer
 from service_catalog.loader import Catalogue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """Shared by bench/webhook_latency.py and bench/load.py: the customer conversations, a running
-stack (tests/live.py) on SQLite or on PostgreSQL + Redis, timings and the figures they print.
+stack (devtools/live.py) on SQLite or on PostgreSQL + Redis, timings and the figures they print.
 
 Loopback only. Every loop here is bounded by a count and by a deadline.
 """
@@ -21,14 +21,12 @@ from pathlib import Path
 
 import httpx
 
+from devtools import live  # the same stack the end-to-end tests start
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as `python bench/<script>.py` without PYTHONPATH too
-    sys.path.insert(0, str(ROOT))
 
-from tests import live  # noqa: E402  (the same stack the end-to-end tests start)
-
-# PostgreSQL (tests/live.py: DALEEL_TEST_POSTGRES_URL, trust auth) and Redis on the loopback, as
-# tests/test_scale_out.py uses them.
+# PostgreSQL (devtools/live.py: DALEEL_TEST_POSTGRES_URL, trust auth) and Redis on the loopback, as
+# tests/e2e/test_scale_out.py uses them.
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = os.environ.get("DALEEL_BENCH_REDIS_DB", "5")  # not the tests' db 3
 # All load comes from 127.0.0.1: the app's per-client limit must not be what is measured.

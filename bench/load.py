@@ -1,7 +1,7 @@
 """Load test (issue 6): N concurrent users for a fixed time, through the Rasa REST webhook and the
 app's POST /api/v1/route; throughput, p50 / p95 / p99 per kind of request, and errors.
 
-Two runs, each with a stack of its own (tests/live.py) started, warmed up and stopped here:
+Two runs, each with a stack of its own (devtools/live.py) started, warmed up and stopped here:
 
 - `single`: one Rasa server; app store in SQLite, Rasa's tracker and lock stores in memory.
 - `scaled`: two Rasa servers sharing fresh PostgreSQL databases (Rasa trackers; app store) and
@@ -33,8 +33,7 @@ import time
 
 import httpx
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import livebench  # noqa: E402
+from bench import livebench
 
 TARGET_ROUTE_P99_MS, TARGET_WEBHOOK_P99_MS = 50.0, 500.0
 SERVICE_REQUESTS = [messages[livebench.SERVICE_TURN] for _, messages in livebench.CONVERSATIONS]

@@ -3,7 +3,7 @@
 - FuzzyPeer: rapidfuzz (WRatio, or another scorer) of the whole message against every service's
   name_en and name_ar. WRatio gives 85.5 to any name sharing one word with the message (its
   partial_token_set_ratio), so most messages tie and catalogue order decides; token_set_ratio is the
-  scorer that did best on our own labelled cases (tests/data/route_cases.jsonl) and is run too.
+  scorer that did best on our own labelled cases (labelled/route_cases.jsonl) and is run too.
 - BM25Peer: bm25s over each service's names and synonyms as written (lower case, whitespace split;
   no Arabic normalisation, no stemming, no skeletons, no stop words).
 - EntityServices: the services of one entity whose names are closest to the message (they turn
@@ -21,7 +21,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from bot.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
+from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
 from service_catalog.loader import Catalogue
 from service_catalog.schema import Service
 
@@ -29,7 +29,7 @@ from service_catalog.schema import Service
 FUZZY_CUTOFF = 60.0
 TOP = 3  # the service and two alternatives (what the scorer's top-3 reads)
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-ROUTE_CASES = Path(__file__).resolve().parent.parent / "tests" / "data" / "route_cases.jsonl"
+ROUTE_CASES = Path(__file__).resolve().parent.parent / "labelled" / "route_cases.jsonl"
 
 
 def active_services(catalogue: Catalogue) -> list[Service]:
@@ -131,7 +131,7 @@ class BM25Peer:
 
 def calibrate_bm25_cutoff(peer: BM25Peer) -> float:
     """BM25 scores have no fixed scale, so the out-of-scope cutoff is chosen on OUR OWN labelled cases
-    (tests/data/route_cases.jsonl, the set our router was calibrated on; never the evaluation set):
+    (labelled/route_cases.jsonl, the set our router was calibrated on; never the evaluation set):
     the best-score threshold that best separates their in-scope from their out-of-scope messages."""
     inside, outside = [], []
     for line in ROUTE_CASES.read_text(encoding="utf-8").splitlines():
@@ -154,7 +154,7 @@ def calibrate_bm25_cutoff(peer: BM25Peer) -> float:
 class EntityServices:
     """For DIET: the service of a given entity whose name_en / name_ar is closest to the message.
     token_set_ratio, not WRatio: given the right entity, it found the right service for 43 of our own
-    60 in-scope cases (tests/data/route_cases.jsonl) against WRatio's 32 (WRatio's ties, see above)."""
+    60 in-scope cases (labelled/route_cases.jsonl) against WRatio's 32 (WRatio's ties, see above)."""
 
     def __init__(self, catalogue: Catalogue, scorer: str = "token_set_ratio"):
         self.scorer = getattr(fuzz, scorer)

@@ -1,6 +1,6 @@
 """Route latency per message, as `python -m bot route` does it (no server): p50 / p99 / max.
 
-Messages: our own labelled cases (tests/data/route_cases.jsonl), repeated. Prints figures only;
+Messages: our own labelled cases (labelled/route_cases.jsonl), repeated. Prints figures only;
 the targets (p50 <= 5 ms, p99 <= 20 ms) are read by a person, not asserted.
 """
 from __future__ import annotations

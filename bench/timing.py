@@ -5,7 +5,7 @@ import json
 import time
 from pathlib import Path
 
-CASES = Path(__file__).resolve().parent.parent / "tests" / "data" / "route_cases.jsonl"
+CASES = Path(__file__).resolve().parent.parent / "labelled" / "route_cases.jsonl"
 
 
 def own_messages() -> list[str]:

@@ -1,6 +1,6 @@
 """Per-message latency through the Rasa REST webhook (issue 4): p50 / p95 / p99 and errors.
 
-Starts its own stack (tests/live.py: action server, one Rasa server, the app; SQLite app store,
+Starts its own stack (devtools/live.py: action server, one Rasa server, the app; SQLite app store,
 Rasa's in-memory tracker and lock stores) on free loopback ports, warms it up, then runs
 10 conversations at once. Each is a customer writing in English, Modern Standard Arabic, Gulf
 dialect or Arabizi: greet, ask for a service, ask the fee, ask the documents, thanks; it reads the
@@ -26,8 +26,7 @@ import time
 
 import httpx
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import livebench  # noqa: E402
+from bench import livebench
 
 TARGET_P50_MS, TARGET_P99_MS = 100.0, 300.0
 

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterable, TextIO
 
-from bot.contract import RouteError
+from bot.route.contract import RouteError
 from bot.route import InvalidText, Router, default_router
 from bot.settings import get_settings
 from service_catalog.loader import CatalogueError
@@ -77,10 +77,10 @@ def cmd_catalogue_report(args) -> int:
 
 
 def cmd_catalogue_everyday_words(args) -> int:
-    """Everyday-domain words (bot/lexicon/everyday_domains.yml) that catalogue names or synonyms use:
+    """Everyday-domain words (bot/route/lexicon/everyday_domains.yml) that catalogue names or synonyms use:
     such a word is no evidence for those services, so a reviewer checks the list when adding one."""
-    from bot.analyse import default_analyser
-    from bot.index import load_everyday_words
+    from bot.route.analyse import default_analyser
+    from bot.route.index import load_everyday_words
     from service_catalog.loader import default_catalogue
 
     analyser = default_analyser()
@@ -97,23 +97,23 @@ def cmd_catalogue_everyday_words(args) -> int:
 
 
 def cmd_catalogue_import(args) -> int:
-    from service_catalog.importer import import_catalogue
+    from bot.store.catalogue_import import import_catalogue
     from service_catalog.loader import default_catalogue
-    from bot.db import session_factory
+    from bot.store import db
 
     def progress(done: int, total: int) -> None:
         print(f"\r  importing services: {done}/{total}", end="" if done < total else "\n", flush=True)
 
-    with session_factory()() as session:
+    with db.session() as session:
         result = import_catalogue(session, default_catalogue(), progress)
     print(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}, retired {result.retired}")
     return 0
 
 
 def cmd_scope_fit(args) -> int:
-    from bot.analyse import default_analyser
-    from bot.index import ServiceIndex
-    from bot.scope_fit import fit, write
+    from bot.route.analyse import default_analyser
+    from bot.route.index import ServiceIndex
+    from bot.route.scope_fit import fit, write
     from service_catalog.loader import default_catalogue
 
     model = fit(ServiceIndex(default_catalogue(), default_analyser()))
@@ -122,12 +122,12 @@ def cmd_scope_fit(args) -> int:
     return 0
 
 
-def cmd_outbox_flush(args) -> int:
-    from bot.deflections import flush_outbox
-    from bot.outbox import get_outbox
+def cmd_spool_flush(args) -> int:
+    from bot.store.deflections import flush_spool
+    from bot.store.spool import get_spool
 
-    written = flush_outbox()
-    waiting = len(get_outbox())
+    written = flush_spool()
+    waiting = len(get_spool())
     print(f"wrote {written} queued events; {waiting} still waiting")
     return 0 if not waiting else 3
 
@@ -153,12 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     importing.set_defaults(func=cmd_catalogue_import)
     scope = commands.add_parser("scope", help="the model that tells a service request from other messages")
     scope_commands = scope.add_subparsers(dest="scope_command", required=True)
-    scope_fit = scope_commands.add_parser("fit", help="fit it on our own messages (bot/scope_fit.py)")
+    scope_fit = scope_commands.add_parser("fit", help="fit it on our own messages (bot/route/scope_fit.py)")
     scope_fit.set_defaults(func=cmd_scope_fit)
-    outbox = commands.add_parser("outbox", help="deflection events queued while the database was down")
-    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
-    flush = outbox_commands.add_parser("flush", help="write the queued events now")
-    flush.set_defaults(func=cmd_outbox_flush)
+    spool = commands.add_parser("spool", help="deflection events queued while the database was down")
+    spool_commands = spool.add_subparsers(dest="spool_command", required=True)
+    flush = spool_commands.add_parser("flush", help="write the queued events now")
+    flush.set_defaults(func=cmd_spool_flush)
     return parser
 
 

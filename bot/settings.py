@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     whatsapp_retry_initial_seconds: float = 0.5
     whatsapp_retry_max_seconds: float = 8.0
     whatsapp_rasa_timeout_seconds: float = 30.0
-    # The inbox (bot/whatsapp/inbox.py): a message being processed is leased for this long (more than
+    # The inbox (bot/channels/whatsapp/inbox.py): a message being processed is leased for this long (more than
     # Rasa's timeout plus the Graph API's retries), then taken again if unfinished; unfinished messages
     # are retried at start-up and every whatsapp_inbox_retry_seconds (0: at start-up only), and given
     # up after whatsapp_inbox_max_attempts.
@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     # token), in the same storage: per client address, and per account (a centre, or the manager).
     sign_in_client_limit: str = "5/15 minutes"
     sign_in_account_limit: str = "20/15 minutes"
-    # Deflection events wait here, durably, while the database is unreachable (bot/outbox.py).
-    outbox_path: Path = ROOT / "var" / "outbox.db"
+    # Deflection events wait here, durably, while the database is unreachable (bot/store/spool.py).
+    spool_path: Path = ROOT / "var" / "spool.db"
 
 
 @lru_cache(maxsize=1)

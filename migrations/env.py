@@ -2,8 +2,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot import models  # noqa: F401  (registers every table)
-from bot.db import Base
+from bot.store import models  # noqa: F401  (registers every table)
+from bot.store.db import Base
 from bot.settings import get_settings
 
 target_metadata = Base.metadata

@@ -18,6 +18,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+echo "==> database: alembic upgrade head"
+.venv/bin/alembic upgrade head
+
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
 pids+=($!)
 PYTHONPATH="$PWD" .venv-rasa/bin/python -m rasa_ext run --enable-api --model models/daleel.tar.gz --port "$RASA_PORT" --interface "$HOST" \

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The whole suite: Rasa data validation, Rasa test stories (against a real action server), then pytest.
+# The whole suite: lint (ruff, layer contracts), Rasa data validation, Rasa test stories (against a
+# real action server), then every pytest folder with PostgreSQL and Redis required.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/log results
 bash scripts/services.sh
+
+echo "==> lint: the layer contracts (lint-imports)"
+.venv/bin/lint-imports --no-cache
 
 echo "==> rasa data validate"
 .venv-rasa/bin/rasa data validate
@@ -18,5 +22,5 @@ DALEEL_ACTION_ENDPOINT=http://127.0.0.1:5056/webhook \
   --endpoints tests/rasa/endpoints.yml --fail-on-prediction-errors --out results/core
 kill $actions 2>/dev/null || true
 
-echo "==> pytest (unit, integration on PostgreSQL and Redis, live stack, browser)"
-.venv/bin/python -m pytest tests -rs "$@"
+echo "==> pytest: unit, api, store, channels, actions, e2e (live stack), browser, rasa"
+.venv/bin/python -m pytest tests -rs --require-services "$@"

@@ -129,3 +129,8 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
     return load_catalogue()
+
+
+def get_service(service_id: str) -> Service | None:
+    """One service of the default catalogue (the actions' read access)."""
+    return default_catalogue().by_id().get(service_id)

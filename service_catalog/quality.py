@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.normalise import normalise_for_matching
+from bot.text.normalise import normalise_for_matching
 from service_catalog.loader import Catalogue
 
 NEAR_DUPLICATE_SCORE = 92

@@ -51,13 +51,6 @@ class SignInLimiter:
         self.limiter.clear(self.per_client, "sign-in", form, "client", client)
 
 
-def get_sign_in_limiter(request: Request) -> SignInLimiter:
-    return request.app.state.sign_in_limiter
-
-
-SignInLimiterDep = Annotated[SignInLimiter, Depends(get_sign_in_limiter)]
-
-
 def retry_minutes(seconds: int) -> int:
     """The wait as said on the pages: whole minutes, rounded up."""
     return max(1, math.ceil(seconds / 60))

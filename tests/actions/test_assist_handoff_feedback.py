@@ -1,7 +1,7 @@
 from actions.cannot_use_app import ActionCannotUseApp
 from actions.feedback import ActionAskFeedback, ActionFeedback
 from actions.handoff import ActionHandoff
-from tests.actions.conftest import make_tracker, responses, run, slot_events
+from tests.support.actions import make_tracker, responses, run, slot_events
 
 
 def test_cannot_use_app_with_service_in_focus(recorder):

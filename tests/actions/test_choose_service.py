@@ -1,7 +1,7 @@
 import pytest
 
 from actions.choose_service import ActionChooseService, ordinal
-from tests.actions.conftest import make_tracker, responses, run, slot_events
+from tests.support.actions import make_tracker, responses, run, slot_events
 
 
 def test_offered_button_routes_and_logs(recorder):

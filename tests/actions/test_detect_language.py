@@ -1,7 +1,7 @@
 import pytest
 
 from actions.detect_language import ActionDetectLanguage, requested_language
-from tests.actions.conftest import make_tracker, run, slot_events
+from tests.support.actions import make_tracker, run, slot_events
 
 
 def _language_after(text, intent="request_service", **slots):

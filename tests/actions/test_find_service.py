@@ -3,7 +3,7 @@ import json
 import pytest
 
 from actions.find_service import ActionFindService
-from tests.actions.conftest import make_tracker, responses, run, slot_events
+from tests.support.actions import make_tracker, responses, run, slot_events
 
 
 def test_english_request_routes_and_logs(recorder):
@@ -83,11 +83,11 @@ def test_assisted_request_pending_gives_assisted_option(recorder):
 
 
 def test_route_core_failure_in_logging_does_not_break_the_answer(recorder, monkeypatch):
-    import bot.deflections
+    import bot.store.deflections
 
     def boom(*args, **kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(bot.deflections, "record_deflection", boom)
+    monkeypatch.setattr(bot.store.deflections, "record_deflection", boom)
     dispatcher, _ = run(ActionFindService(), make_tracker("route_request_en"))
     assert responses(dispatcher) == ["utter_route_answer"]

@@ -1,7 +1,7 @@
 from actions.tell_channels import ActionTellChannels
 from actions.tell_documents import ActionTellDocuments
 from actions.tell_fee import ActionTellFee
-from tests.actions.conftest import make_tracker, responses, run
+from tests.support.actions import make_tracker, responses, run
 
 
 def test_fee_of_service_in_focus(recorder):

@@ -6,31 +6,24 @@ from actions.choose_service import ActionChooseService
 from actions.feedback import ActionFeedback
 from actions.find_service import ActionFindService
 from actions.handoff import ActionHandoff
-from tests.actions.conftest import make_tracker, responses, run, slot_events
+from tests.support.actions import make_tracker, responses, run, slot_events
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch):
-    from bot.db import get_engine
-    from bot.settings import get_settings
-
-    monkeypatch.setenv("DALEEL_DATABASE_URL", f"sqlite:///{tmp_path / 'events.db'}")
-    get_settings.cache_clear()
-    get_engine.cache_clear()  # cached per argument, and the actions call it without one
-    yield
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+def database(database_url):
+    """The actions write to the settings' database, a fresh one per test."""
+    yield database_url
 
 
 def _rows(model):
-    from bot.db import session_factory
+    from bot.store import db
 
-    with session_factory()() as session:
+    with db.session() as session:
         return list(session.scalars(select(model)))
 
 
 def test_route_confirm_and_handoff_are_written_once(database):
-    from bot.models import DeflectionEvent, Handoff
+    from bot.store.models import DeflectionEvent, Handoff
 
     tracker = make_tracker("route_request_en", text="renew my driving licence")
     dispatcher, events = run(ActionFindService(), tracker)
@@ -50,7 +43,7 @@ def test_route_confirm_and_handoff_are_written_once(database):
 
 @pytest.mark.parametrize("text", ["", "🙂🙂🙂", "a" * 5001, "what's the weather today"])
 def test_bad_or_out_of_scope_input_writes_nothing(database, text):
-    from bot.models import DeflectionEvent
+    from bot.store.models import DeflectionEvent
 
     dispatcher, _ = run(ActionFindService(), make_tracker("route_request_ar", text=text))
     assert responses(dispatcher) in (["utter_bad_input"], ["utter_out_of_scope"])
@@ -58,7 +51,7 @@ def test_bad_or_out_of_scope_input_writes_nothing(database, text):
 
 
 def test_unknown_button_id_writes_nothing(database):
-    from bot.models import DeflectionEvent
+    from bot.store.models import DeflectionEvent
 
     tracker = make_tracker("clarify_offered", entities=[{"entity": "service_id", "value": "rta.no_such.service"}],
                            offered_services=["rta.no_such.service"])

@@ -1,0 +1,19 @@
+"""The website chat page (full page, or in a frame for the embeddable widget)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from bot.api.templating import TEMPLATES, page_language, security_headers
+
+router = APIRouter(tags=["chat"])
+
+
+@router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+def chat_page(request: Request, lang: str | None = None,
+              embed: Annotated[bool, Query()] = False) -> HTMLResponse:
+    language = page_language(request, lang)
+    context = {"lang": language, "embed": embed}
+    return TEMPLATES.TemplateResponse(request, "chat.html", context, headers=security_headers("*"))

@@ -1,0 +1,1 @@
+"""Webhooks that messaging platforms call (signature-checked)."""

@@ -1,0 +1,1 @@
+"""Where customers reach the assistant: the Rasa REST client, WhatsApp."""

@@ -1,0 +1,61 @@
+"""Rasa's REST webhook, the one client the web chat and WhatsApp share: a customer message in, the
+assistant's messages out, or RasaUnavailable saying why not."""
+from __future__ import annotations
+
+from typing import Any, Callable, Literal
+
+import httpx
+
+# (sender, text) -> Rasa's messages ([{"text": ..., "buttons": [...]}, ...]); raises RasaUnavailable.
+RasaClient = Callable[[str, str], list[dict]]
+Failure = Literal["timeout", "status", "unreachable", "unexpected"]
+
+
+class RasaUnavailable(RuntimeError):
+    def __init__(self, failure: Failure, detail: str):
+        super().__init__(detail)
+        self.failure = failure
+
+
+def webhook_url(rasa_url: str) -> str:
+    return rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+
+
+def payload(sender: str, text: str, source: str) -> dict[str, Any]:
+    return {"sender": sender, "message": text, "input_channel": source, "metadata": {"source": source}}
+
+
+def _failure(exc: Exception) -> RasaUnavailable:
+    if isinstance(exc, httpx.TimeoutException):
+        return RasaUnavailable("timeout", type(exc).__name__)
+    if isinstance(exc, httpx.HTTPStatusError):
+        return RasaUnavailable("status", f"HTTP {exc.response.status_code}")
+    return RasaUnavailable("unreachable", type(exc).__name__)
+
+
+def _messages(response: httpx.Response) -> list[dict]:
+    response.raise_for_status()
+    messages = response.json()
+    if not isinstance(messages, list):
+        raise RasaUnavailable("unexpected", "unexpected answer")
+    return [m for m in messages if isinstance(m, dict)]
+
+
+def rest_client(rasa_url: str, timeout: float, source: str = "whatsapp") -> RasaClient:
+    url = webhook_url(rasa_url)
+
+    def ask(sender: str, text: str) -> list[dict]:
+        try:
+            return _messages(httpx.post(url, json=payload(sender, text, source), timeout=timeout))
+        except (httpx.HTTPError, ValueError) as exc:
+            raise _failure(exc) from None
+
+    return ask
+
+
+async def ask_async(rasa_url: str, timeout: float, sender: str, text: str, source: str) -> list[dict]:
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            return _messages(await client.post(webhook_url(rasa_url), json=payload(sender, text, source)))
+    except (httpx.HTTPError, ValueError) as exc:
+        raise _failure(exc) from None

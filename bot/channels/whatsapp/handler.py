@@ -1,0 +1,55 @@
+"""One incoming WhatsApp message, end to end: choice numbers, Rasa, rendering, sending or the outbox.
+
+Called by the inbox (bot/channels/whatsapp/inbox.py), which keeps the message until this returns.
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.channels.whatsapp.graph import GraphClient
+from bot.channels.whatsapp.messages import message as template
+from bot.channels.whatsapp.outbox import deliver
+from bot.channels.whatsapp.payload import Incoming
+from bot.channels.rasa import RasaClient, RasaUnavailable
+from bot.channels.whatsapp.render import chosen_payload, render, text_bodies
+from bot.channels.whatsapp.state import State, load_state, save_state, sender_hash
+
+logger = logging.getLogger(__name__)
+
+
+def _language(text: str, known: str | None) -> str | None:
+    if known or not text.strip():
+        return known
+    from bot.route import detect_language
+
+    try:
+        return detect_language(text[:1000])
+    except Exception:  # noqa: BLE001  (then both languages are used)
+        return None
+
+
+def handle(message: Incoming, ask: RasaClient, client: GraphClient, apologise: bool = True) -> None:
+    """Answer one message. Raises when it could not be answered (the inbox then tries again later):
+    RasaUnavailable after sending the "can't answer right now" notice when `apologise`, or any error."""
+    hashed = sender_hash(message.sender)
+    if message.kind == "silent":
+        return
+    state = load_state(hashed)
+    if message.kind == "unsupported":
+        logger.info("whatsapp %s message answered with text-only notice: sender=%s", message.message_type, hashed[:12])
+        deliver(client, message.sender, hashed, text_bodies(template("unsupported", state.language)))
+        return
+    text = message.text
+    if message.kind == "text":
+        text = chosen_payload(text, state.offered) or text
+    try:
+        replies = ask(message.sender, text)
+    except RasaUnavailable as exc:
+        logger.warning("rasa unavailable for a whatsapp message: sender=%s error=%s", hashed[:12], exc)
+        if apologise:
+            language = _language(message.text if message.kind == "text" else "", state.language)
+            deliver(client, message.sender, hashed, text_bodies(template("unavailable", language)))
+        raise
+    rendered = render(replies, state.language)
+    save_state(hashed, State(rendered.language, rendered.offered))
+    deliver(client, message.sender, hashed, rendered.bodies)

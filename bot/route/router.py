@@ -1,0 +1,128 @@
+"""The route core: one customer message -> the service it is about and its smart channel."""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from bot.route.analyse import Analyser, Unit, default_analyser
+from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
+from bot.route.index import Evidence, Hit, ServiceIndex
+from bot.route.scope import ScopeModel, default_scope_model
+from service_catalog.loader import Catalogue, default_catalogue
+from service_catalog.schema import Service
+
+MAX_TEXT_CHARS = 5000
+# Whether a message is about a service at all is the scope model's call (bot/route/scope.py).
+MIN_SCORE = 1.0
+# Only one general service word ("I want a certificate", "ابي الغي", "need to cancel it"), used by
+# many services and more of the catalogue than of everyday language: ask which service. Two such
+# words often name one ("ajaded el mulkiya"); when they do not, the runner-up's score asks.
+VAGUE_MAX_WORDS, GENERAL_SERVICES, VAGUE_DOMAIN = 1, 10, 1.0
+# When the runner-up scores this close to the best, the two are too close to choose.
+CLARIFY_RATIO = 0.88
+# A runner-up this close to the best may be the service when the best is not about one.
+RUNNER_UP_RATIO = 0.6
+ALTERNATIVES = 4
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+class InvalidText(ValueError):
+    """A message that cannot be routed at all (empty, too long, no words)."""
+
+
+def validate_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidText("text must be a string")
+    if not text.strip():
+        raise InvalidText("text is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidText(f"text is longer than {MAX_TEXT_CHARS} characters")
+    if not _HAS_LETTER.search(text):
+        raise InvalidText("text has no words to route")
+    return text
+
+
+def _service_ref(service: Service) -> ServiceRef:
+    return ServiceRef(
+        id=service.id, entity=service.id.split(".", 1)[0], name_en=service.name_en, name_ar=service.name_ar,
+        name_ar_verified=service.name_ar_verified, fee_aed=service.fee_aed,
+    )
+
+
+class Router:
+    def __init__(self, catalogue: Catalogue, analyser: Analyser, scope: ScopeModel | None = None):
+        self.catalogue = catalogue
+        self.analyser = analyser
+        self.index = ServiceIndex(catalogue, analyser)
+        self.scope = scope or default_scope_model()
+
+    def channel_for(self, service: Service) -> ChannelRef:
+        """The preferred smart channel, with the first link the service or its entity offers."""
+        best = service.channels[0]
+        links = [c.url for c in (*service.channels, *self.catalogue.entity_of(service).channels) if c.url]
+        return ChannelRef(kind=best.kind.value, name=best.name, url=best.url or (links[0] if links else None))
+
+    def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
+        text = validate_text(text)
+        language = self.analyser.detect_language(text)
+        units = self.index.query_units(text)
+        hits = [hit for hit in self.index.search(units, k=1 + ALTERNATIVES) if hit.score >= MIN_SCORE]
+        evidence = [self.index.evidence(units, hit.service) for hit in hits]
+        vague = bool(hits) and _vague(units, evidence[0], self.index)
+        # The best candidate may miss a word a close runner-up explains ("mulkiya" beside "car passing").
+        about = next((i for i, (hit, found) in enumerate(zip(hits, evidence))
+                      if self.scope.about_a_service(found) and hit.score >= RUNNER_UP_RATIO * hits[0].score), None)
+        if not hits or not (vague or about is not None):
+            return RouteAnswer(id=request_id, language=language, out_of_scope=True, needs_clarification=False,
+                               service=None, channel=None, alternatives=[], score=0.0)
+        if not vague and about:
+            hits.insert(0, hits.pop(about))
+            evidence.insert(0, evidence.pop(about))
+        best = hits[0]
+        confidence = [_confidence(hit, found) for hit, found in zip(hits, evidence)]
+        unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * best.score)
+        return RouteAnswer(
+            id=request_id, language=language, out_of_scope=False, needs_clarification=unsure,
+            service=_service_ref(best.service), channel=self.channel_for(best.service),
+            alternatives=[_alternative(hit, score) for hit, score in zip(hits[1:], confidence[1:])],
+            score=confidence[0],
+        )
+
+
+def _confidence(hit: Hit, evidence: Evidence) -> float:
+    return round(evidence.coverage * hit.score / (hit.score + 5.0), 3)
+
+
+def _vague(units: list[Unit], evidence: Evidence, index: ServiceIndex) -> bool:
+    """Only general service words ("I want a certificate", "ابي تصريح"): ask which service."""
+    return (evidence.coverage >= 0.99 and len(units) <= VAGUE_MAX_WORDS and evidence.domain >= VAGUE_DOMAIN
+            and all(index.services_using(unit) >= GENERAL_SERVICES for unit in units))
+
+
+def _alternative(hit: Hit, score: float) -> Alternative:
+    ref = _service_ref(hit.service)
+    return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar, score=score)
+
+
+_BUILDING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _build_default_router() -> Router:
+    return Router(default_catalogue(), default_analyser())
+
+
+def default_router() -> Router:
+    """Built once per process; requests that arrive meanwhile wait for it instead of each building
+    their own (several seconds of CPU each)."""
+    with _BUILDING:
+        return _build_default_router()
+
+
+def route_text(text: str, request_id: str | None = None) -> RouteAnswer:
+    return default_router().route(text, request_id)
+
+
+def detect_language(text: str) -> str:
+    return default_analyser().detect_language(text)

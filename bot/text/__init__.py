@@ -1,0 +1,1 @@
+"""Text for matching: normalisation, stems, consonant skeletons, redaction. Imports nothing of ours."""

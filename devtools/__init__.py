@@ -1,0 +1,1 @@
+"""Development tools: the live-stack harness, route snapshots. Never imported by the app."""
