@@ -11,9 +11,10 @@ from service_catalog.quality import (
     is_homepage,
     is_sourced,
     is_stale,
+    load_refused_hosts,
     near_duplicates,
     refused_host,
-    load_refused_hosts,
+    refused_urls,
 )
 from service_catalog.schema import Service
 
@@ -84,6 +85,10 @@ def print_report(out: TextIO, catalogue: Catalogue | None = None, today: date | 
     with_services = sum(1 for row in rows.values() if row["services"])
     with_fee_paying = sum(1 for row in rows.values() if row["fee_paying"])
     out.write(f"entities with services: {with_services} of {len(rows)}; with fee-paying services: {with_fee_paying}\n")
+    refused = Counter(finding.detail for finding in refused_urls(catalogue))
+    out.write(f"URLs on refused hosts (any record, service_catalog/refused_hosts.yml): {sum(refused.values())}"
+              + "".join(f"\n  {host}: {n}" for host, n in sorted(refused.items(), key=lambda kv: (-kv[1], kv[0])))
+              + "\n")
     historic = sum(1 for s in catalogue.services if s.status == "historic")
     out.write(f"historic (kept for history, not routed, not counted above): {historic}\n")
     pairs = near_duplicates(catalogue)

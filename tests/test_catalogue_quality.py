@@ -227,6 +227,7 @@ services:
     assert rows["rta"] == ["4", "1", "2", "3", "1", "1", "2", "3", "1"]
     assert rows["total"] == rows["rta"]
     assert rows["dewa"][0] == "0"
+    assert "URLs on refused hosts (any record, service_catalog/refused_hosts.yml): 1\n  pbsmokeup.in (spam): 1" in out.getvalue()
 
 
 def test_report_runs_from_the_command_line(capsys):
