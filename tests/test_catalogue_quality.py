@@ -164,8 +164,8 @@ def test_latin_letters_are_found_outside_urls_only():
 def test_stale_means_sourced_and_not_read_in_twelve_months():
     from service_catalog.schema import Service
 
-    base = dict(id="rta.x.y", name_en="Renew x", name_ar="تجديد", fee_aed=1,
-                channels=[{"kind": "app", "name": "RTA Dubai app"}])
+    base = {"id": "rta.x.y", "name_en": "Renew x", "name_ar": "تجديد", "fee_aed": 1,
+            "channels": [{"kind": "app", "name": "RTA Dubai app"}]}
     today = date(2026, 12, 2)
     assert not quality.is_stale(Service(**base, source="unverified"), today)
     assert quality.is_stale(Service(**base, source="https://www.rta.ae/x"), today)

@@ -23,7 +23,6 @@ from actions.tell_fee import ActionTellFee
 from bot.contract import Alternative, RouteAnswer, ServiceRef
 from service_catalog.loader import Glossary, default_catalogue
 from service_catalog.quality import latin_outside_urls
-from service_catalog.schema import Service
 from tests.actions.conftest import DOMAIN, FAKE_SERVICES, make_tracker, responses, run
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
