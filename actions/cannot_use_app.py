@@ -23,12 +23,13 @@ def _kind(channel) -> str:
 
 
 def assisted_answer(dispatcher: CollectingDispatcher, tracker: Tracker, service) -> list[dict[str, Any]]:
-    name = service_name(service, language(tracker))
+    lang = language(tracker)
+    name = service_name(service, lang)
     assisted = [c for c in service.channels if _kind(c) in ASSISTED_KINDS]
     assisted.sort(key=lambda c: ASSISTED_KINDS.index(_kind(c)))
     if assisted:
         dispatcher.utter_message(
-            response="utter_assisted_options", service_name=name, options=lines(channel_line(c) for c in assisted)
+            response="utter_assisted_options", service_name=name, options=lines(channel_line(c, lang, service) for c in assisted)
         )
         channel_name = assisted[0].name
     else:

@@ -135,8 +135,78 @@ def lines(items: Iterable[str]) -> str:
     return "\n".join(f"- {item}" for item in items if item)
 
 
-def channel_line(channel) -> str:
-    return f"{channel.name}: {channel.url}" if getattr(channel, "url", None) else channel.name
+# --- catalogue text in the reply's language ------------------------------------------------
+# An Arabic reply carries the Arabic beside each English catalogue string (the record's own, else
+# service_catalog/glossary.yml), never the English; the English reply carries the English.
+
+def _glossary():
+    from service_catalog.loader import EMPTY_GLOSSARY, default_glossary
+
+    try:
+        return default_glossary()
+    except Exception:  # noqa: BLE001  (a broken glossary must not break the chat)
+        logger.exception("glossary cannot be loaded")
+        return EMPTY_GLOSSARY
+
+
+def channel_label(channel, lang: str, service=None) -> str:
+    """The channel's name in the reply language. The route core's channel (name and link only) takes
+    its Arabic from the service's channel of that name, else from the glossary."""
+    if lang != "ar":
+        return channel.name
+    arabic = getattr(channel, "name_ar", None)
+    if not arabic and service is not None:
+        arabic = next((c.name_ar for c in getattr(service, "channels", ()) if c.name == channel.name and c.name_ar), None)
+    if not arabic:
+        arabic = _glossary().channel(channel.name)
+    if not arabic:
+        logger.warning("no Arabic name for channel %r", channel.name)
+    return arabic or channel.name
+
+
+def channel_line(channel, lang: str = "en", service=None) -> str:
+    name = channel_label(channel, lang, service)
+    return f"{name}: {channel.url}" if getattr(channel, "url", None) else name
+
+
+def documents_in(service, lang: str) -> list[str] | None:
+    """The service's documents in the reply language; None when it has none in that language."""
+    documents = list(getattr(service, "documents", None) or [])
+    if not documents:
+        return None
+    if lang != "ar":
+        return documents
+    arabic = list(getattr(service, "documents_ar", None) or [])
+    if len(arabic) == len(documents):
+        return arabic
+    return _glossary().documents_for(documents)
+
+
+def fee_text_in(service, lang: str) -> str | None:
+    """The fee details in the reply language (fee_text / fee_text_ar), or None."""
+    return getattr(service, "fee_text_ar" if lang == "ar" else "fee_text", None) or None
+
+
+DEMAND_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def demand_rank(service_id: str) -> int:
+    record = service_record(service_id)
+    return DEMAND_RANK.get(getattr(record, "demand", None), len(DEMAND_RANK))
+
+
+def order_ties_by_demand(candidates: list, scores: list[float]) -> list:
+    """The candidates in their order, except that a run of equal scores is put in demand order
+    (high > medium > low), keeping the route core's order among equals."""
+    ordered, start = [], 0
+    while start < len(candidates):
+        end = start + 1
+        while end < len(candidates) and abs(scores[end] - scores[start]) < 1e-9:
+            end += 1
+        run = candidates[start:end]
+        ordered += sorted(run, key=lambda c: demand_rank(c.id)) if len(run) > 1 else run
+        start = end
+    return ordered
 
 
 def focus_events(service_id: str | None, *, offered: list[str] | None = None, feedback: bool = False) -> list[dict[str, Any]]:
@@ -169,7 +239,7 @@ def utter_route_answer(dispatcher: CollectingDispatcher, tracker: Tracker, servi
     fee = fee_number(getattr(service, "fee_aed", None))
     kwargs = {
         "service_name": service_name(service, lang),
-        "channel_name": channel.name,
+        "channel_name": channel_label(channel, lang, service),
         "link": getattr(channel, "url", None) or "",
     }
     if fee is None:
@@ -211,9 +281,10 @@ class FollowUpAction(Action, metaclass=ABCMeta):
             dispatcher.utter_message(response="utter_ask_service")
             return []
         events = route_and_log(dispatcher, tracker, service, answer) if is_new else []
-        self.answer(dispatcher, service, service_name(service, language(tracker)))
+        lang = language(tracker)
+        self.answer(dispatcher, service, service_name(service, lang), lang)
         return events or [SlotSet("service_id", service.id)]
 
     @abstractmethod  # abstract: rasa_sdk registers only concrete actions
-    def answer(self, dispatcher: CollectingDispatcher, service, name: str) -> None:
-        """Say what was asked about the service."""
+    def answer(self, dispatcher: CollectingDispatcher, service, name: str, lang: str) -> None:
+        """Say what was asked about the service, catalogue text in the reply language."""

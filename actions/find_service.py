@@ -24,6 +24,7 @@ from actions.common import (
     language,
     latest_intent,
     latest_text,
+    order_ties_by_demand,
     route,
     route_and_log,
     service_record,
@@ -31,8 +32,11 @@ from actions.common import (
 
 
 def choice_buttons(answer, lang: str) -> tuple[list[dict[str, str]], list[str]]:
-    """Buttons for the best guess and the next services, distinct, best first."""
-    candidates = [answer.service, *answer.alternatives]
+    """Buttons for the best guess and the next services, distinct, best first; equal scores by demand."""
+    alternatives = [a for a in answer.alternatives if a is not None]
+    candidates = [answer.service, *alternatives] if answer.service is not None else alternatives
+    scores = ([answer.score] if answer.service is not None else []) + [a.score for a in alternatives]
+    candidates = order_ties_by_demand(candidates, scores)
     buttons, ids = [], []
     for candidate in candidates:
         if candidate is None or candidate.id in ids:

@@ -34,10 +34,9 @@ class ActionTellChannels(Action):
             return []
         if is_new:
             return route_and_log(dispatcher, tracker, service, answer)
-        channels = lines(channel_line(c) for c in service.channels)
-        dispatcher.utter_message(
-            response="utter_channels", service_name=service_name(service, language(tracker)), channels=channels
-        )
+        lang = language(tracker)
+        channels = lines(channel_line(c, lang, service) for c in service.channels)
+        dispatcher.utter_message(response="utter_channels", service_name=service_name(service, lang), channels=channels)
         channel = best_channel(service, answer)
         if channel is not None:
             log_deflection(tracker, service, channel.name, "routed")

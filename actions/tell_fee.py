@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import FollowUpAction, fee_number
+from actions.common import FollowUpAction, fee_number, fee_text_in
 
 
 class ActionTellFee(FollowUpAction):
     def name(self) -> str:
         return "action_tell_fee"
 
-    def answer(self, dispatcher: CollectingDispatcher, service, name: str) -> None:
+    def answer(self, dispatcher: CollectingDispatcher, service, name: str, lang: str) -> None:
         fee = fee_number(service.fee_aed)
         if fee is None:
             dispatcher.utter_message(response="utter_fee_unknown", service_name=name)
             return
         dispatcher.utter_message(response="utter_fee", service_name=name, fee=fee)
-        if service.fee_text:
-            dispatcher.utter_message(response="utter_fee_detail", fee_text=service.fee_text)
+        fee_text = fee_text_in(service, lang)  # an Arabic reply gives the details only when they are in Arabic
+        if fee_text:
+            dispatcher.utter_message(response="utter_fee_detail", fee_text=fee_text)

@@ -1,4 +1,10 @@
-"""Load and validate the catalogue files; a bad record is reported with its file, line and reason."""
+"""Load and validate the catalogue files; a bad record is reported with its file, line and reason.
+
+Arabic beside the English: a channel without its own name_ar, and a service with documents but no
+documents_ar, take them from glossary.yml (one reviewed mapping per distinct English string); a
+record's own Arabic always wins. A service's documents take Arabic only when every item is in the
+glossary, so documents_ar is either complete and in order, or empty (and the quality gate says so).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,11 +14,13 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from service_catalog.schema import Entity, EntityFile, Service
+from service_catalog.schema import Channel, Entity, EntityFile, Service
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CATALOGUE_DIR / "data"
 ENTITIES_FILE = CATALOGUE_DIR / "entities.yml"
+GLOSSARY_FILE = CATALOGUE_DIR / "glossary.yml"
+GLOSSARY_SECTIONS = ("channels", "documents")
 
 
 class CatalogueError(ValueError):
@@ -22,6 +30,25 @@ class CatalogueError(ValueError):
         self.path, self.line, self.reason = path, line, reason
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Arabic for the English channel names and document strings of the catalogue."""
+
+    channels: dict[str, str]
+    documents: dict[str, str]
+
+    def channel(self, name: str) -> str | None:
+        return self.channels.get(name)
+
+    def documents_for(self, documents: list[str] | tuple[str, ...]) -> list[str] | None:
+        """The Arabic of every document, in order; None when any one is missing."""
+        found = [self.documents.get(item) for item in documents]
+        return found if documents and all(found) else None
+
+
+EMPTY_GLOSSARY = Glossary(channels={}, documents={})
 
 
 @dataclass(frozen=True)
@@ -86,6 +113,56 @@ def _validate(model, data, path: Path, text: str, loc: tuple = ()):
         raise CatalogueError(path, _line_of(node, (*loc, *first["loc"])), _reason(first)) from None
 
 
+def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
+    """glossary.yml: `channels:` and `documents:`, each a mapping of English -> Arabic, no key twice."""
+    data, text = _parse(path)
+    if not isinstance(data, dict) or set(data) - set(GLOSSARY_SECTIONS):
+        raise CatalogueError(path, 1, f"expected a mapping with only {' and '.join(GLOSSARY_SECTIONS)}")
+    node = yaml.compose(text, Loader=_FAST_LOADER)  # duplicate keys are silently merged by yaml.load
+    sections = {}
+    for name in GLOSSARY_SECTIONS:
+        section = data.get(name) or {}
+        section_node = _node_at(node, (name,))
+        if not isinstance(section, dict):
+            raise CatalogueError(path, _line_of(node, (name,)), f"{name}: expected a mapping of English to Arabic")
+        seen: set[str] = set()
+        for key_node, value_node in getattr(section_node, "value", []) if section else []:
+            if key_node.value in seen:
+                raise CatalogueError(path, key_node.start_mark.line + 1, f"{name}: {key_node.value!r} given twice")
+            seen.add(key_node.value)
+            value = section.get(key_node.value)
+            if not isinstance(value, str) or not value.strip():
+                raise CatalogueError(path, value_node.start_mark.line + 1,
+                                     f"{name}: {key_node.value!r} needs its Arabic as a non-empty string")
+        sections[name] = {str(k).strip(): v.strip() for k, v in section.items()}
+    return Glossary(**sections)
+
+
+def _channel_with_arabic(channel: Channel, glossary: Glossary) -> Channel:
+    arabic = None if channel.name_ar else glossary.channel(channel.name)
+    return channel.model_copy(update={"name_ar": arabic}) if arabic else channel
+
+
+def with_arabic(service: Service, glossary: Glossary) -> Service:
+    """The service with name_ar on its channels and documents_ar filled from the glossary where missing."""
+    update: dict = {}
+    channels = [_channel_with_arabic(c, glossary) for c in service.channels]
+    if any(new is not old for new, old in zip(channels, service.channels)):
+        update["channels"] = channels
+    if service.documents and not service.documents_ar:
+        documents_ar = glossary.documents_for(service.documents)
+        if documents_ar:
+            update["documents_ar"] = documents_ar
+    return service.model_copy(update=update) if update else service
+
+
+def entity_with_arabic(entity: Entity, glossary: Glossary) -> Entity:
+    channels = [_channel_with_arabic(c, glossary) for c in entity.channels]
+    if all(new is old for new, old in zip(channels, entity.channels)):
+        return entity
+    return entity.model_copy(update={"channels": channels})
+
+
 def load_entities(path: Path = ENTITIES_FILE) -> dict[str, Entity]:
     data, text = _parse(path)
     if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
@@ -111,8 +188,11 @@ def load_entity_file(path: Path, entities: dict[str, Entity]) -> EntityFile:
     return parsed
 
 
-def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FILE) -> Catalogue:
-    entities = load_entities(entities_file)
+def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FILE,
+                   glossary_file: Path | None = GLOSSARY_FILE) -> Catalogue:
+    """The validated catalogue; glossary_file=None loads it without the glossary's Arabic."""
+    glossary = load_glossary(glossary_file) if glossary_file is not None else EMPTY_GLOSSARY
+    entities = {code: entity_with_arabic(e, glossary) for code, e in load_entities(entities_file).items()}
     services: list[Service] = []
     seen: dict[str, Path] = {}
     for path in sorted(data_dir.glob("*.yml")):
@@ -120,7 +200,7 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
             if service.id in seen:
                 raise CatalogueError(path, None, f"duplicate service id {service.id!r} (also in {seen[service.id].name})")
             seen[service.id] = path
-            services.append(service)
+            services.append(with_arabic(service, glossary))
     if not services:
         raise CatalogueError(data_dir, None, "no services found")
     return Catalogue(entities=entities, services=tuple(services))
@@ -129,6 +209,11 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
     return load_catalogue()
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    return load_glossary()
 
 
 def get_service(service_id: str) -> Service | None:

@@ -1,39 +1,96 @@
-"""`python -m bot catalogue report`: coverage per entity."""
+"""`python -m bot catalogue report`: how far each entity's records can be trusted."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import TextIO
 
 from service_catalog.loader import Catalogue, default_catalogue
-from service_catalog.quality import near_duplicates
-from service_catalog.schema import ChannelKind
+from service_catalog.quality import (
+    has_fee,
+    is_homepage,
+    is_sourced,
+    is_stale,
+    load_refused_hosts,
+    near_duplicates,
+    refused_host,
+    refused_urls,
+)
+from service_catalog.schema import Service
+
+# (key, column heading, what it counts): the columns of the report, in order.
+COLUMNS = (
+    ("services", "services", "active services"),
+    ("fee_paying", "fee-paying", "fee_paying: true"),
+    ("fee", "with fee", "fee_aed or fee_text given"),
+    ("sourced", "sourced", "source is a URL"),
+    ("homepage_source", "home src", "source is only a homepage"),
+    ("unverified", "unverified", "source: unverified"),
+    ("stale", "stale", "sourced, verified_on missing or older than 12 months"),
+    ("homepage_link", "home link", "every web link it gives is a homepage"),
+    ("refused", "refused", "a source or channel URL on a refused host"),
+)
 
 
-def coverage_rows(catalogue: Catalogue) -> list[tuple[str, int, int, int, int, int]]:
-    """(entity, services, with fee, Arabic name verified, with a link, with an app channel)."""
-    counts: dict[str, Counter] = {code: Counter() for code in catalogue.entities}
+def _web_links(service: Service, catalogue: Catalogue) -> list[str]:
+    """The web links the customer can be given: the service's own, else its entity's."""
+    own = [c.url for c in service.channels if c.url and c.url.startswith(("http://", "https://"))]
+    if own:
+        return own
+    entity = catalogue.entities.get(service.id.split(".", 1)[0])
+    return [c.url for c in (entity.channels if entity else ()) if c.url and c.url.startswith(("http://", "https://"))]
+
+
+def service_flags(service: Service, catalogue: Catalogue, today: date, refused: dict[str, str]) -> Counter:
+    links = _web_links(service, catalogue)
+    urls = [service.source, *(c.url for c in service.channels if c.url)]
+    return Counter(
+        services=1,
+        fee_paying=bool(service.fee_paying),
+        fee=has_fee(service),
+        sourced=is_sourced(service),
+        homepage_source=is_sourced(service) and is_homepage(service.source),
+        unverified=not is_sourced(service),
+        stale=is_stale(service, today),
+        homepage_link=bool(links) and all(is_homepage(u) for u in links),
+        refused=any(refused_host(u, refused) for u in urls),
+    )
+
+
+def trust_rows(catalogue: Catalogue, today: date | None = None) -> dict[str, Counter]:
+    """Per entity code, the counts of COLUMNS over its active services (every entity, even with none)."""
+    today = today or date.today()
+    refused = load_refused_hosts()
+    rows: dict[str, Counter] = {code: Counter() for code in catalogue.entities}
     for service in catalogue.services:
-        row = counts[service.id.split(".", 1)[0]]
-        row["services"] += 1
-        row["fee"] += service.fee_aed is not None
-        row["ar_verified"] += service.name_ar_verified
-        row["link"] += any(c.url for c in service.channels)
-        row["app"] += any(c.kind == ChannelKind.app for c in service.channels)
-    return [(code, c["services"], c["fee"], c["ar_verified"], c["link"], c["app"]) for code, c in counts.items()]
+        if service.status == "active":
+            rows.setdefault(service.id.split(".", 1)[0], Counter()).update(service_flags(service, catalogue, today, refused))
+    return rows
 
 
-def print_report(out: TextIO, catalogue: Catalogue | None = None) -> None:
+def print_report(out: TextIO, catalogue: Catalogue | None = None, today: date | None = None) -> None:
     catalogue = catalogue or default_catalogue()
-    rows = coverage_rows(catalogue)
-    out.write(f"{'entity':26s} {'services':>8s} {'with fee':>8s} {'ar verified':>11s} {'with link':>9s} {'app':>5s}\n")
-    for code, services, fee, verified, link, app in sorted(rows, key=lambda r: -r[1]):
-        out.write(f"{code:26s} {services:8d} {fee:8d} {verified:11d} {link:9d} {app:5d}\n")
-    totals = [sum(r[i] for r in rows) for i in range(1, 6)]
-    with_services = sum(1 for r in rows if r[1])
-    out.write(f"{'total':26s} {totals[0]:8d} {totals[1]:8d} {totals[2]:11d} {totals[3]:9d} {totals[4]:5d}\n")
-    out.write(f"entities with services: {with_services} of {len(rows)}\n")
+    rows = trust_rows(catalogue, today)
+    keys = [key for key, _, _ in COLUMNS]
+    widths = [max(len(heading), 5) for _, heading, _ in COLUMNS]
+    header = f"{'entity':26s} " + " ".join(f"{h:>{w}s}" for (_, h, _), w in zip(COLUMNS, widths))
+    out.write(header + "\n")
+    for code, row in sorted(rows.items(), key=lambda item: (-item[1]["services"], item[0])):
+        out.write(f"{code:26s} " + " ".join(f"{row[k]:{w}d}" for k, w in zip(keys, widths)) + "\n")
+    totals = Counter()
+    for row in rows.values():
+        totals.update(row)
+    out.write(f"{'total':26s} " + " ".join(f"{totals[k]:{w}d}" for k, w in zip(keys, widths)) + "\n")
+    out.write("columns: " + "; ".join(f"{heading} = {meaning}" for _, heading, meaning in COLUMNS) + "\n")
+    with_services = sum(1 for row in rows.values() if row["services"])
+    with_fee_paying = sum(1 for row in rows.values() if row["fee_paying"])
+    out.write(f"entities with services: {with_services} of {len(rows)}; with fee-paying services: {with_fee_paying}\n")
+    refused = Counter(finding.detail for finding in refused_urls(catalogue))
+    out.write(f"URLs on refused hosts (any record, service_catalog/refused_hosts.yml): {sum(refused.values())}"
+              + "".join(f"\n  {host}: {n}" for host, n in sorted(refused.items(), key=lambda kv: (-kv[1], kv[0])))
+              + "\n")
     historic = sum(1 for s in catalogue.services if s.status == "historic")
-    out.write(f"historic (kept for history, not routed): {historic}\n")
+    out.write(f"historic (kept for history, not routed, not counted above): {historic}\n")
     pairs = near_duplicates(catalogue)
     out.write(f"near-duplicate English names (token sort ratio >= 92): {len(pairs)}\n")
     for pair in pairs:

@@ -108,6 +108,13 @@ class Service(Strict):
             raise ValueError("fee_aed is null: fee_note must say why")
         return self
 
+    @model_validator(mode="after")
+    def _documents_ar_beside_documents(self) -> "Service":
+        if self.documents_ar and len(self.documents_ar) != len(self.documents):
+            raise ValueError(f"documents_ar has {len(self.documents_ar)} items, documents has {len(self.documents)}: "
+                             "give one Arabic item for each document, in the same order")
+        return self
+
 
 class EntityFile(Strict):
     """One file of service_catalog/data/: the services of one entity."""

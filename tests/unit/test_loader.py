@@ -87,3 +87,76 @@ def test_entities_have_unique_codes(tmp_path):
                     "  - {code: a, name_en: B, name_ar: ب, channels: [{kind: app, name: B app}]}\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="duplicate entity code 'a'"):
         load_entities(path)
+
+
+# --- Arabic beside the English: the glossary (issue #15) ------------------------------------
+
+GLOSSARY = """channels:
+  RTA Dubai app: تطبيق هيئة الطرق والمواصلات في دبي
+documents:
+  Emirates ID: بطاقة الهوية الإماراتية
+  eye test result: نتيجة فحص النظر
+"""
+
+
+def glossary(tmp_path: Path, text: str = GLOSSARY) -> Path:
+    path = tmp_path / "glossary.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_glossary_fills_channel_and_document_arabic(tmp_path):
+    data = write(tmp_path, GOOD.replace("    source: unverified\n",
+                                        "    documents: [Emirates ID, eye test result]\n    source: unverified\n"))
+    service = load_catalogue(data, glossary_file=glossary(tmp_path)).services[0]
+    assert service.channels[0].name == "RTA Dubai app"
+    assert service.channels[0].name_ar == "تطبيق هيئة الطرق والمواصلات في دبي"
+    assert service.documents_ar == ["بطاقة الهوية الإماراتية", "نتيجة فحص النظر"]
+
+
+def test_a_records_own_arabic_wins_over_the_glossary(tmp_path):
+    own = GOOD.replace("{kind: app, name: RTA Dubai app}", "{kind: app, name: RTA Dubai app, name_ar: تطبيق الهيئة}")
+    own = own.replace("    source: unverified\n",
+                      "    documents: [Emirates ID]\n    documents_ar: [الهوية]\n    source: unverified\n")
+    service = load_catalogue(write(tmp_path, own), glossary_file=glossary(tmp_path)).services[0]
+    assert service.channels[0].name_ar == "تطبيق الهيئة"
+    assert service.documents_ar == ["الهوية"]
+
+
+def test_documents_take_arabic_only_when_the_glossary_knows_every_one(tmp_path):
+    data = write(tmp_path, GOOD.replace("    source: unverified\n",
+                                        "    documents: [Emirates ID, tenancy contract]\n    source: unverified\n"))
+    service = load_catalogue(data, glossary_file=glossary(tmp_path)).services[0]
+    assert service.documents_ar == []
+
+
+def test_entity_channels_take_arabic_from_the_glossary(tmp_path):
+    entities = tmp_path / "entities.yml"
+    entities.write_text("entities:\n  - {code: rta, name_en: RTA, name_ar: الهيئة, channels: [{kind: app, name: RTA Dubai app}]}\n",
+                        encoding="utf-8")
+    catalogue = load_catalogue(write(tmp_path, GOOD), entities, glossary(tmp_path))
+    assert catalogue.entities["rta"].channels[0].name_ar == "تطبيق هيئة الطرق والمواصلات في دبي"
+
+
+def test_without_a_glossary_nothing_is_filled(tmp_path):
+    service = load_catalogue(write(tmp_path, GOOD), glossary_file=None).services[0]
+    assert service.channels[0].name_ar is None
+
+
+def test_documents_ar_must_match_documents_item_for_item(tmp_path):
+    bad = GOOD.replace("    source: unverified\n",
+                       "    documents: [Emirates ID, eye test result]\n    documents_ar: [الهوية]\n    source: unverified\n")
+    with pytest.raises(CatalogueError, match="documents_ar has 1 items, documents has 2"):
+        load_catalogue(write(tmp_path, bad), glossary_file=None)
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    (GLOSSARY + "  Emirates ID: الهوية\n", 6, "'Emirates ID' given twice"),
+    (GLOSSARY.replace("نتيجة فحص النظر", "''"), 5, "needs its Arabic"),
+    ("channels: [a, b]\n", 1, "expected a mapping of English to Arabic"),
+    ("colours: {}\n", 1, "expected a mapping with only channels and documents"),
+])
+def test_a_bad_glossary_is_rejected_with_its_line(tmp_path, text, line, reason):
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(write(tmp_path, GOOD), glossary_file=glossary(tmp_path, text))
+    assert error.value.line == line and reason in error.value.reason
