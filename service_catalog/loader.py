@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from service_catalog.schema import Channel, Entity, EntityFile, Service
+from service_catalog.schema import Channel, Entity, EntityFile, Service, SituationsFile, Synonyms
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CATALOGUE_DIR / "data"
@@ -188,9 +188,25 @@ def load_entity_file(path: Path, entities: dict[str, Entity]) -> EntityFile:
     return parsed
 
 
+def load_situations(situations_dir: Path, known: set[str]) -> dict[str, Synonyms]:
+    """Service id -> situations; a file naming a service the catalogue does not have is refused."""
+    found: dict[str, Synonyms] = {}
+    for path in sorted(situations_dir.glob("*.yml")):
+        data, text = _parse(path)
+        parsed = _validate(SituationsFile, data, path, text)
+        for service_id, situations in parsed.services.items():
+            if service_id not in known:
+                node = yaml.compose(text, Loader=_FAST_LOADER)
+                raise CatalogueError(path, _line_of(node, ("services", service_id)),
+                                     f"situations for {service_id!r}, which the catalogue does not have")
+            found[service_id] = situations
+    return found
+
+
 def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FILE,
-                   glossary_file: Path | None = GLOSSARY_FILE) -> Catalogue:
-    """The validated catalogue; glossary_file=None loads it without the glossary's Arabic."""
+                   glossary_file: Path | None = GLOSSARY_FILE, situations_dir: Path | None = None) -> Catalogue:
+    """The validated catalogue; glossary_file=None loads it without the glossary's Arabic. Situations come
+    from situations_dir (default: situations/ beside data_dir, when there is one)."""
     glossary = load_glossary(glossary_file) if glossary_file is not None else EMPTY_GLOSSARY
     entities = {code: entity_with_arabic(e, glossary) for code, e in load_entities(entities_file).items()}
     services: list[Service] = []
@@ -203,6 +219,11 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
             services.append(with_arabic(service, glossary))
     if not services:
         raise CatalogueError(data_dir, None, "no services found")
+    situations_dir = situations_dir or data_dir.parent / "situations"
+    if situations_dir.is_dir():
+        situations = load_situations(situations_dir, set(seen))
+        services = [s.model_copy(update={"situations": situations[s.id]}) if s.id in situations else s
+                    for s in services]
     return Catalogue(entities=entities, services=tuple(services))
 
 

@@ -74,6 +74,8 @@ class Service(Strict):
     description_ar: str | None = None
     demand: Literal["high", "medium", "low"] = "low"
     synonyms: Synonyms = Synonyms()
+    # What people in the service's situation say; from service_catalog/situations/, filled by the loader.
+    situations: Synonyms = Synonyms()
     fee_paying: bool | None = None  # paying a fee is part of the service, whether or not the amount is known
     fee_aed: float | None = Field(default=None, ge=0)
     fee_text: str | None = None
@@ -113,6 +115,20 @@ class Service(Strict):
         if self.documents_ar and len(self.documents_ar) != len(self.documents):
             raise ValueError(f"documents_ar has {len(self.documents_ar)} items, documents has {len(self.documents)}: "
                              "give one Arabic item for each document, in the same order")
+        return self
+
+
+class SituationsFile(Strict):
+    """One file of service_catalog/situations/: service id -> what people in that situation say."""
+
+    entity: str
+    services: dict[str, Synonyms]
+
+    @model_validator(mode="after")
+    def _ids_under_entity(self) -> "SituationsFile":
+        for service_id in self.services:
+            if not service_id.startswith(self.entity + "."):
+                raise ValueError(f"service id {service_id!r} must start with '{self.entity}.'")
         return self
 
 

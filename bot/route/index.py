@@ -36,10 +36,10 @@ EVERYDAY_WEIGHT = 0.5
 
 
 def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
-    """Everything a customer may call this service by, its entity's names included."""
+    """Everything a customer may call this service by or say about needing it, its entity's names included."""
     entity = catalogue.entity_of(service)
     return [
-        service.name_en, service.name_ar, *service.synonyms.all(),
+        service.name_en, service.name_ar, *service.synonyms.all(), *service.situations.all(),
         entity.name_en, entity.name_ar, *entity.aliases.all(),
     ]
 
