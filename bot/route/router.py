@@ -4,8 +4,12 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from bot.route.analyse import Analyser, Unit, default_analyser
+from bot.text.normalise import normalise_for_matching
 from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
 from bot.route.index import Evidence, Hit, ServiceIndex
 from bot.route.scope import ScopeModel, default_scope_model
@@ -24,7 +28,13 @@ CLARIFY_RATIO = 0.88
 # A runner-up this close to the best may be the service when the best is not about one.
 RUNNER_UP_RATIO = 0.6
 ALTERNATIVES = 4
+# Words that ask for a service without naming one ("need a permit", "abi asawi talab", "كم الرسوم؟").
+GENERAL_REQUESTS = Path(__file__).resolve().parent / "lexicon" / "general_requests.yml"
+# Clarification choices: the most-used services first, then by score.
+DEMAND_RANK = {"high": 0, "medium": 1, "low": 2}
+VAGUE_DEPTH = 30
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+")
 
 
 class InvalidText(ValueError):
@@ -50,12 +60,43 @@ def _service_ref(service: Service) -> ServiceRef:
     )
 
 
+def load_general_words(analyser: Analyser, path: Path = GENERAL_REQUESTS) -> tuple[frozenset[str], frozenset[str]]:
+    """The general-request lexicon as stems (analysed like messages) and as normalised words: some of its
+    words ("fee", "كم") are function words to the analyser, so only the written word shows them."""
+    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = [str(word) for registers in lexicon.values() for group in registers.values() for word in group or ()]
+    stems = frozenset(unit.word for word in words for unit in analyser.units(word))
+    return stems, frozenset(normalise_for_matching(word) for word in words)
+
+
 class Router:
     def __init__(self, catalogue: Catalogue, analyser: Analyser, scope: ScopeModel | None = None):
         self.catalogue = catalogue
         self.analyser = analyser
         self.index = ServiceIndex(catalogue, analyser)
         self.scope = scope or default_scope_model()
+        self.general_stems, self.general_words = load_general_words(analyser)
+        active = [s for s in catalogue.services if s.status == "active"]
+        self.most_used = sorted(active, key=lambda s: DEMAND_RANK[s.demand])[:1 + ALTERNATIVES]
+
+    def only_general_words(self, text: str) -> bool:
+        """Words that ask for a service and nothing that says which one."""
+        stems = [unit.word for unit in self.analyser.units(text)]
+        written = _WORD.findall(normalise_for_matching(text))
+        return (all(stem in self.general_stems for stem in stems)
+                and (bool(stems) or any(word in self.general_words for word in written)))
+
+    def which_service(self, hits: list[Hit], request_id: str | None, language: str) -> RouteAnswer:
+        """Ask which service: the matching services (else the most used), the most used first."""
+        candidates = [hit.service for hit in hits] or self.most_used
+        candidates = sorted(candidates, key=lambda s: DEMAND_RANK[s.demand])[:1 + ALTERNATIVES]
+        if len(candidates) < 2:
+            candidates += [s for s in self.most_used if s not in candidates][:ALTERNATIVES]
+        return RouteAnswer(
+            id=request_id, language=language, out_of_scope=False, needs_clarification=True,
+            service=_service_ref(candidates[0]), channel=self.channel_for(candidates[0]),
+            alternatives=[_alternative_of(service, 0.0) for service in candidates[1:]], score=0.0,
+        )
 
     def channel_for(self, service: Service) -> ChannelRef:
         """The preferred smart channel, with the first link the service or its entity offers."""
@@ -68,6 +109,9 @@ class Router:
         language = self.analyser.detect_language(text)
         units = self.index.query_units(text)
         hits = [hit for hit in self.index.search(units, k=1 + ALTERNATIVES) if hit.score >= MIN_SCORE]
+        if self.only_general_words(text):  # every service using the words may be meant: look deeper
+            matching = [hit for hit in self.index.search(units, k=VAGUE_DEPTH) if hit.score >= MIN_SCORE]
+            return self.which_service(matching, request_id, language)
         evidence = [self.index.evidence(units, hit.service) for hit in hits]
         vague = bool(hits) and _vague(units, evidence[0], self.index)
         # The best candidate may miss a word a close runner-up explains ("mulkiya" beside "car passing").
@@ -101,7 +145,11 @@ def _vague(units: list[Unit], evidence: Evidence, index: ServiceIndex) -> bool:
 
 
 def _alternative(hit: Hit, score: float) -> Alternative:
-    ref = _service_ref(hit.service)
+    return _alternative_of(hit.service, score)
+
+
+def _alternative_of(service: Service, score: float) -> Alternative:
+    ref = _service_ref(service)
     return Alternative(id=ref.id, entity=ref.entity, name_en=ref.name_en, name_ar=ref.name_ar, score=score)
 
 

@@ -26,6 +26,8 @@ LABELLED_SETS = {
     "labelled/route_cases.jsonl": None,
     "labelled/route_cases_wide.jsonl": "calibrate",
     "labelled/route_cases_mixed.jsonl": None,
+    "labelled/route_cases_blind.jsonl": "calibrate",
+    "labelled/route_cases_needs.jsonl": "calibrate",
 }
 C = 1.0
 THRESHOLD = 0.5
@@ -62,8 +64,19 @@ def labelled_messages() -> list[tuple[str, int]]:
     return messages
 
 
+def holdout_texts() -> set[str]:
+    """Every holdout half's messages: never fitted on, even when another source has the same words."""
+    texts = set()
+    for path in sorted((ROOT / "labelled").glob("route_cases*.jsonl")):
+        cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        texts |= {case["text"] for case in cases if case.get("split") == "holdout"}
+    return texts
+
+
 def training_messages() -> list[tuple[str, int]]:
-    return nlu_messages() + scope_examples() + labelled_messages()
+    held_out = holdout_texts()
+    return [(text, label) for text, label in nlu_messages() + scope_examples() + labelled_messages()
+            if text not in held_out]
 
 
 def training_rows(index: ServiceIndex, messages: list[tuple[str, int]]) -> tuple[list[list[float]], list[int]]:
