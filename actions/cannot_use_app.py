@@ -4,6 +4,7 @@
 Logged as "assisted_in_person" (not "routed"). With no service in focus the bot
 asks which service, and the next answer gives the assisted option.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,9 @@ def assisted_answer(dispatcher: CollectingDispatcher, tracker: Tracker, service)
     assisted.sort(key=lambda c: ASSISTED_KINDS.index(_kind(c)))
     if assisted:
         dispatcher.utter_message(
-            response="utter_assisted_options", service_name=name, options=lines(channel_line(c, lang, service) for c in assisted)
+            response="utter_assisted_options",
+            service_name=name,
+            options=lines(channel_line(c, lang, service) for c in assisted),
         )
         channel_name = assisted[0].name
     else:

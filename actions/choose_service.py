@@ -5,6 +5,7 @@ buttons are not shown (WhatsApp text), a number / ordinal ("2", "الثاني").
 An id that was not offered, or is not in the catalogue, gets a polite answer
 and nothing is logged.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,9 @@ def ordinal(text: str, count: int = 0) -> int | None:
 
 
 def chosen_id(tracker: Tracker, offered: list[str]) -> str | None:
-    ids = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == "service_id"]
+    ids = [
+        e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == "service_id"
+    ]
     ids = [i for i in ids if isinstance(i, str)]
     if ids:
         return ids[0]

@@ -1,4 +1,5 @@
 """Helpers shared by the actions: language, source channel, service in focus, safe logging."""
+
 from __future__ import annotations
 
 import logging
@@ -28,6 +29,7 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
 # --- the route core and the deflection log (the lead's bot/ package) ----------------
+
 
 def route(text: str):
     """RouteAnswer for the text, or None when the text cannot be routed (empty, too long, no words)."""
@@ -82,6 +84,7 @@ def log_handoff(tracker: Tracker, service_id: str | None, reason: str) -> None:
 
 
 # --- conversation state --------------------------------------------------------------
+
 
 def language(tracker: Tracker) -> str:
     value = tracker.get_slot("language")
@@ -139,6 +142,7 @@ def lines(items: Iterable[str]) -> str:
 # An Arabic reply carries the Arabic beside each English catalogue string (the record's own, else
 # service_catalog/glossary.yml), never the English; the English reply carries the English.
 
+
 def _glossary():
     from service_catalog.loader import EMPTY_GLOSSARY, default_glossary
 
@@ -156,7 +160,9 @@ def channel_label(channel, lang: str, service=None) -> str:
         return channel.name
     arabic = getattr(channel, "name_ar", None)
     if not arabic and service is not None:
-        arabic = next((c.name_ar for c in getattr(service, "channels", ()) if c.name == channel.name and c.name_ar), None)
+        arabic = next(
+            (c.name_ar for c in getattr(service, "channels", ()) if c.name == channel.name and c.name_ar), None
+        )
     if not arabic:
         arabic = _glossary().channel(channel.name)
     if not arabic:
@@ -209,7 +215,9 @@ def order_ties_by_demand(candidates: list, scores: list[float]) -> list:
     return ordered
 
 
-def focus_events(service_id: str | None, *, offered: list[str] | None = None, feedback: bool = False) -> list[dict[str, Any]]:
+def focus_events(
+    service_id: str | None, *, offered: list[str] | None = None, feedback: bool = False
+) -> list[dict[str, Any]]:
     return [
         SlotSet("service_id", service_id),
         SlotSet("offered_services", offered or None),

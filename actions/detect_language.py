@@ -5,6 +5,7 @@ request ("english please", "عربي لو سمحت") sets a preference that wins
 the customer asks for the other language. Button payloads, emoji and empty
 messages keep the current language.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,9 @@ def requested_language(text: str) -> str | None:
     if wants_ar and not wants_en:
         return "ar"
     if wants_en and wants_ar:  # "I don't understand arabic, english pls"
-        return "en" if re.search(r"(don'?t|do not|not|no|cannot|can'?t)\s+(understand|speak|read)", text, re.I) else None
+        return (
+            "en" if re.search(r"(don'?t|do not|not|no|cannot|can'?t)\s+(understand|speak|read)", text, re.I) else None
+        )
     return None
 
 

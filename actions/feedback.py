@@ -5,6 +5,7 @@ just sent to a channel. action_feedback handles yes/no: with an answer awaiting
 feedback, yes -> "confirmed", no -> "declined" (and the options to go on);
 otherwise a neutral prompt.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@
 - out of scope -> polite answer; bad input (empty, emoji, too long) -> polite answer
 Nothing is logged unless the customer was sent somewhere.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     MAX_CHOICES,
-    focus_events,
     has_words,
     is_payload,
     language,

@@ -4,6 +4,7 @@ Records the hand-off (service in focus and why), logs "handed_off" for the
 service in focus, and pauses the conversation so the bot stays quiet until an
 agent resumes it (ConversationResumed through Rasa's API).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 Naming the smart channels sends the customer there, so it is logged as "routed"
 (idempotent per conversation and service).
 """
+
 from __future__ import annotations
 
 from typing import Any

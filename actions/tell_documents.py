@@ -1,4 +1,5 @@
 """action_tell_documents: the documents for the service in focus (or named in the question)."""
+
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher

@@ -1,4 +1,5 @@
 """action_tell_fee: the fee of the service in focus (or of a service named in the question)."""
+
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher

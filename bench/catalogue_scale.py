@@ -5,6 +5,7 @@ by recombining words of real names and synonyms; they exist only in memory, for 
 catalogue is always included, so the messages still have their right answers somewhere.
 Prints figures; the target (p99 <= 50 ms at 100k) is read by a person, not asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,8 @@ import random
 import time
 
 from bench.timing import own_messages, percentile, time_routes
-from bot.route.analyse import default_analyser
 from bot.route import Router
+from bot.route.analyse import default_analyser
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Channel, Entity, Service, Synonyms
 
@@ -23,14 +24,26 @@ def synthetic_catalogue(real: Catalogue, size: int, seed: int = 7) -> Catalogue:
     words_en = [w for s in real.services for w in s.name_en.split() if w.isalpha()]
     words_ar = [w for s in real.services for w in s.name_ar.split()]
     phrases = [p for s in real.services for p in s.synonyms.all()]
-    entity = Entity(code="synthetic", name_en="Synthetic entity (scale test only)", name_ar="جهة تجريبية",
-                    channels=[Channel(kind="website", name="example", url="https://synthetic.invalid")])
+    entity = Entity(
+        code="synthetic",
+        name_en="Synthetic entity (scale test only)",
+        name_ar="جهة تجريبية",
+        channels=[Channel(kind="website", name="example", url="https://synthetic.invalid")],
+    )
     extra = []
     for i in range(max(0, size - len(real.services))):
-        extra.append(Service(
-            id=f"synthetic.s{i}.x", name_en="[synthetic] " + " ".join(rng.sample(words_en, 4)),
-            name_ar=" ".join(rng.sample(words_ar, 3)), synonyms=Synonyms(en=rng.sample(phrases, 3)),
-            fee_aed=None, fee_note="synthetic", channels=list(entity.channels), source="unverified"))
+        extra.append(
+            Service(
+                id=f"synthetic.s{i}.x",
+                name_en="[synthetic] " + " ".join(rng.sample(words_en, 4)),
+                name_ar=" ".join(rng.sample(words_ar, 3)),
+                synonyms=Synonyms(en=rng.sample(phrases, 3)),
+                fee_aed=None,
+                fee_note="synthetic",
+                channels=list(entity.channels),
+                source="unverified",
+            )
+        )
     return Catalogue(entities={**real.entities, "synthetic": entity}, services=real.services + tuple(extra))
 
 
@@ -48,8 +61,11 @@ def main() -> None:
         router = Router(catalogue, analyser)
         build = time.perf_counter() - started
         timings = time_routes(router, texts, args.rounds)
-        print(f"{len(catalogue.services):9d} {build:8.1f} {percentile(timings, .5):7.2f} "
-              f"{percentile(timings, .99):7.2f} {max(timings):7.2f}", flush=True)
+        print(
+            f"{len(catalogue.services):9d} {build:8.1f} {percentile(timings, 0.5):7.2f} "
+            f"{percentile(timings, 0.99):7.2f} {max(timings):7.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

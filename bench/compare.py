@@ -13,6 +13,7 @@ the set is written anywhere but the answer files under var/.
 
     .venv/bin/python bench/compare.py [--input ../shared/eval/dev.jsonl] [--rounds 3] [--skip-diet]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,12 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from bench.timing import percentile
 from bot.route import InvalidText, default_router
 from bot.settings import get_settings
 from service_catalog.loader import default_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "var" / "bench" / "compare"
 LANGS = ("en", "ar", "gulf", "arabizi", "mixed")
@@ -77,14 +78,24 @@ def run_diet(catalogue, requests: list[dict], rounds: int, epochs: int, retrain:
         mapping_ms = (time.perf_counter() - t0) * 1000
         answers.append(result)
         timings.extend(ms + mapping_ms for ms in row["ms"])
-    info = {"train_s": trained.train_s, "cached": trained.cached, "load_s": peer.load_s, "epochs": epochs,
-            "examples": sum(trained.examples.values()), "intents": len(trained.examples)}
+    info = {
+        "train_s": trained.train_s,
+        "cached": trained.cached,
+        "load_s": peer.load_s,
+        "epochs": epochs,
+        "examples": sum(trained.examples.values()),
+        "intents": len(trained.examples),
+    }
     return answers, timings, info
 
 
 def score(labels: Path, answers_file: Path, scorer: Path) -> dict:
-    done = subprocess.run([sys.executable, str(scorer), str(labels), str(answers_file), "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(scorer), str(labels), str(answers_file), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -103,25 +114,39 @@ def table(results: list[dict]) -> str:
     heads = list(LANGS) + [h for _, h in KINDS] + ["all"]
     first = results[0]["scores"]
     counts = [str(first[c]["n"]) if c in first else "0" for c in cols]
-    lines = ["| system | " + " | ".join(f"{h} (n={n})" for h, n in zip(heads, counts)) + " | p50 ms | p99 ms |",
-             "|---" * (len(cols) + 3) + "|"]
+    lines = [
+        "| system | " + " | ".join(f"{h} (n={n})" for h, n in zip(heads, counts)) + " | p50 ms | p99 ms |",
+        "|---" * (len(cols) + 3) + "|",
+    ]
     for res in results:
         s, lat = res["scores"], res["latency"]
-        lines.append(f"| {res['name']} | " + " | ".join(_cell(s.get(c)) for c in cols)
-                     + f" | {lat['p50']:.2f} | {lat['p99']:.2f} |")
-    lines += ["", "Cells: top-1 / top-3 accuracy (the shared scorer's). Ratios of ours to each peer "
-              "(above 1: ours is more accurate; for latency, above 1: ours is slower):", "",
-              "| ours / peer | " + " | ".join(heads) + " | p50 | p99 |", "|---" * (len(cols) + 3) + "|"]
+        lines.append(
+            f"| {res['name']} | "
+            + " | ".join(_cell(s.get(c)) for c in cols)
+            + f" | {lat['p50']:.2f} | {lat['p99']:.2f} |"
+        )
+    lines += [
+        "",
+        "Cells: top-1 / top-3 accuracy (the shared scorer's). Ratios of ours to each peer "
+        "(above 1: ours is more accurate; for latency, above 1: ours is slower):",
+        "",
+        "| ours / peer | " + " | ".join(heads) + " | p50 | p99 |",
+        "|---" * (len(cols) + 3) + "|",
+    ]
     ours = results[0]
     for res in results[1:]:
         cells = []
         for c in cols:
             a, b = ours["scores"].get(c), res["scores"].get(c)
-            cells.append("–" if a is None or b is None else
-                         f"{_ratio(a['top1'], b['top1'])} / {_ratio(a['top3'], b['top3'])}")
-        lines.append(f"| ours / {res['name']} | " + " | ".join(cells)
-                     + f" | {_ratio(ours['latency']['p50'], res['latency']['p50'])}"
-                     + f" | {_ratio(ours['latency']['p99'], res['latency']['p99'])} |")
+            cells.append(
+                "–" if a is None or b is None else f"{_ratio(a['top1'], b['top1'])} / {_ratio(a['top3'], b['top3'])}"
+            )
+        lines.append(
+            f"| ours / {res['name']} | "
+            + " | ".join(cells)
+            + f" | {_ratio(ours['latency']['p50'], res['latency']['p50'])}"
+            + f" | {_ratio(ours['latency']['p99'], res['latency']['p99'])} |"
+        )
     return "\n".join(lines)
 
 
@@ -164,10 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         answers, timings, info = run_diet(catalogue, requests, args.rounds, epochs, args.retrain)
         results.append({"key": "diet", "name": diet.DietPeer.name, "answers": answers, "timings": timings})
         cached = " (recorded when this model was trained)" if info["cached"] else ""
-        notes.append(f"DIET: {info['examples']} generated examples, {info['intents']} intents, {info['epochs']} "
-                     f"epochs; training {info['train_s']:.0f} s{cached}, model load + first parse "
-                     f"{info['load_s']:.1f} s; both excluded from its latency. Its entity intent becomes a service "
-                     "by rapidfuzz token_set_ratio over that entity's service names.")
+        notes.append(
+            f"DIET: {info['examples']} generated examples, {info['intents']} intents, {info['epochs']} "
+            f"epochs; training {info['train_s']:.0f} s{cached}, model load + first parse "
+            f"{info['load_s']:.1f} s; both excluded from its latency. Its entity intent becomes a service "
+            "by rapidfuzz token_set_ratio over that entity's service names."
+        )
 
     for res in results:
         path = OUT / f"{res['key']}.jsonl"
@@ -176,11 +203,15 @@ def main(argv: list[str] | None = None) -> int:
         res["latency"] = {"p50": percentile(res["timings"], 0.5), "p99": percentile(res["timings"], 0.99)}
 
     load = os.getloadavg()[0]
-    notes.append(f"{len(requests)} messages of {args.input.name}, each timed {args.rounds} times in a warm process; "
-                 f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end of the run.")
-    notes.append(f"BM25's out-of-scope cutoff (best score <= {bm25.cutoff:.2f}) was calibrated on our own "
-                 "labelled cases (labelled/route_cases.jsonl); fuzzy's is a fixed score of 60 (of 100). "
-                 "Only ours ever asks for clarification (column 'vague').")
+    notes.append(
+        f"{len(requests)} messages of {args.input.name}, each timed {args.rounds} times in a warm process; "
+        f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end of the run."
+    )
+    notes.append(
+        f"BM25's out-of-scope cutoff (best score <= {bm25.cutoff:.2f}) was calibrated on our own "
+        "labelled cases (labelled/route_cases.jsonl); fuzzy's is a fixed score of 60 (of 100). "
+        "Only ours ever asks for clarification (column 'vague')."
+    )
     text = table(results) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     print()
     print(text)

@@ -11,6 +11,7 @@ again when the data or the epochs change. Messages are parsed by bench/diet_pars
 the Rasa venv; the predicted entity becomes the service of that entity whose name is closest to the
 message (rapidfuzz token_set_ratio, bench/peers.py), alternatives being that entity's next closest services.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -80,9 +81,15 @@ def nlu_config(epochs: int) -> dict:
         {"name": "LexicalSyntacticFeaturizer"},
         {"name": "CountVectorsFeaturizer"},
         {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
-        {"name": "DIETClassifier", "epochs": epochs, "number_of_transformer_layers": 0,
-         "hidden_layers_sizes": {"text": [256, 128]}, "constrain_similarities": True,
-         "entity_recognition": False, "random_seed": 42},
+        {
+            "name": "DIETClassifier",
+            "epochs": epochs,
+            "number_of_transformer_layers": 0,
+            "hidden_layers_sizes": {"text": [256, 128]},
+            "constrain_similarities": True,
+            "entity_recognition": False,
+            "random_seed": 42,
+        },
     ]
     return {"recipe": "default.v1", "language": "en", "pipeline": pipeline, "assistant_id": "daleel_bench_diet"}
 
@@ -110,21 +117,42 @@ def train(catalogue: Catalogue, epochs: int = EPOCHS, force: bool = False, log=p
     model, record = WORK / "models" / f"{name}.tar.gz", WORK / "models" / f"{name}.json"
     if model.exists() and record.exists() and not force:
         return Trained(model, json.loads(record.read_text())["train_s"], True, counts)
-    log(f"==> training DIET ({sum(counts.values())} examples, {len(counts)} intents, {epochs} epochs); "
-        f"log: {WORK / 'train.log'}")
+    log(
+        f"==> training DIET ({sum(counts.values())} examples, {len(counts)} intents, {epochs} epochs); "
+        f"log: {WORK / 'train.log'}"
+    )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("PYTHONPATH", None)  # the Rasa venv must not see the app's modules
     started = time.perf_counter()
     with open(WORK / "train.log", "w", encoding="utf-8") as out:
         status = subprocess.call(
-            [str(RASA_VENV / "bin" / "rasa"), "train", "nlu", "--nlu", "nlu.yml", "--config", "config.yml",
-             "--out", "models", "--fixed-model-name", name],
-            cwd=WORK, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                str(RASA_VENV / "bin" / "rasa"),
+                "train",
+                "nlu",
+                "--nlu",
+                "nlu.yml",
+                "--config",
+                "config.yml",
+                "--out",
+                "models",
+                "--fixed-model-name",
+                name,
+            ],
+            cwd=WORK,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     train_s = time.perf_counter() - started
     if status != 0 or not model.exists():
         raise RuntimeError(f"rasa train nlu failed ({status}); see {WORK / 'train.log'}")
-    record.write_text(json.dumps({"train_s": round(train_s, 1), "epochs": epochs, "examples": counts,
-                                  "load_average": os.getloadavg()}), encoding="utf-8")
+    record.write_text(
+        json.dumps(
+            {"train_s": round(train_s, 1), "epochs": epochs, "examples": counts, "load_average": os.getloadavg()}
+        ),
+        encoding="utf-8",
+    )
     return Trained(model, round(train_s, 1), False, counts)
 
 
@@ -140,12 +168,23 @@ class DietPeer:
         """Intent rankings and parse times (ms) per request id, from one Rasa process."""
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
         env.pop("PYTHONPATH", None)
-        payload = "".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n"
-                          for r in requests)
+        payload = "".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n" for r in requests)
         done = subprocess.run(
-            [str(RASA_VENV / "bin" / "python"), str(Path(__file__).with_name("diet_parse.py")),
-             "--model", str(self.trained.model), "--rounds", str(rounds)],
-            input=payload, capture_output=True, text=True, encoding="utf-8", env=env, cwd=WORK)
+            [
+                str(RASA_VENV / "bin" / "python"),
+                str(Path(__file__).with_name("diet_parse.py")),
+                "--model",
+                str(self.trained.model),
+                "--rounds",
+                str(rounds),
+            ],
+            input=payload,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=WORK,
+        )
         if done.returncode != 0:
             sys.stderr.write(done.stderr[-4000:])
             raise RuntimeError(f"diet_parse.py failed ({done.returncode})")

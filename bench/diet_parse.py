@@ -5,6 +5,7 @@ Loads a trained NLU model once, then reads JSON lines {"id", "text"} on standard
 The first output line is {"load_s": model load time}. Each message is parsed `--rounds` times; the
 ranking is the first round's, `ms` lists every round's parse time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,7 @@ async def main(model: str, rounds: int) -> None:
                 ranking = [[r["name"], round(float(r["confidence"]), 4)] for r in parsed.get("intent_ranking", [])]
                 if not ranking and parsed.get("intent"):
                     ranking = [[parsed["intent"]["name"], float(parsed["intent"].get("confidence") or 0.0)]]
-        print(json.dumps({"id": request.get("id"), "ranking": ranking, "ms": timings}, ensure_ascii=False),
-              flush=True)
+        print(json.dumps({"id": request.get("id"), "ranking": ranking, "ms": timings}, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

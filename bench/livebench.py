@@ -3,6 +3,7 @@ stack (devtools/live.py) on SQLite or on PostgreSQL + Redis, timings and the fig
 
 Loopback only. Every loop here is bounded by a count and by a deadline.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,6 @@ import os
 import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -35,16 +35,38 @@ BENCH_ENV = {"DALEEL_RATE_LIMIT": "10000000/minute"}
 # One customer conversation: greet, ask for a service, ask the fee, ask the documents, thanks.
 # English, Modern Standard Arabic, Gulf dialect and Arabizi, as customers write them.
 CONVERSATIONS: list[tuple[str, list[str]]] = [
-    ("en", ["hi", "I want to renew my driving licence", "how much does it cost",
-            "what documents do i need", "thanks"]),
-    ("en", ["hello", "how do i pay my dewa bill", "is there any fee for this",
-            "what do I need to submit", "thank you so much"]),
-    ("en", ["good morning", "I need a police clearance certificate", "what's the fee",
-            "which documents are required", "thanks a lot"]),
-    ("ar-msa", ["السلام عليكم", "أرغب في تسجيل عقد الإيجار في إيجاري", "ما هي الرسوم المطلوبة",
-                "ما هي المستندات المطلوبة", "شكراً جزيلاً"]),
-    ("ar-msa", ["مرحبا", "أريد تجديد ملكية المركبة", "ما هي تكلفة الخدمة",
-                "ما هي الوثائق المطلوبة", "شكرا لك"]),
+    ("en", ["hi", "I want to renew my driving licence", "how much does it cost", "what documents do i need", "thanks"]),
+    (
+        "en",
+        [
+            "hello",
+            "how do i pay my dewa bill",
+            "is there any fee for this",
+            "what do I need to submit",
+            "thank you so much",
+        ],
+    ),
+    (
+        "en",
+        [
+            "good morning",
+            "I need a police clearance certificate",
+            "what's the fee",
+            "which documents are required",
+            "thanks a lot",
+        ],
+    ),
+    (
+        "ar-msa",
+        [
+            "السلام عليكم",
+            "أرغب في تسجيل عقد الإيجار في إيجاري",
+            "ما هي الرسوم المطلوبة",
+            "ما هي المستندات المطلوبة",
+            "شكراً جزيلاً",
+        ],
+    ),
+    ("ar-msa", ["مرحبا", "أريد تجديد ملكية المركبة", "ما هي تكلفة الخدمة", "ما هي الوثائق المطلوبة", "شكرا لك"]),
     ("ar-gulf", ["هلا والله", "ابي اجدد رخصة القيادة", "كم الرسوم", "شو الاوراق المطلوبة", "مشكور"]),
     ("ar-gulf", ["السلام عليكم", "ابغي اسدد فاتورة ديوا", "بكم", "وش المطلوب", "يعطيك العافية"]),
     ("ar-gulf", ["هلا", "ابي ادفع مخالفة مرور", "كم ادفع", "شو لازم اجيب معي", "تسلم"]),
@@ -57,6 +79,7 @@ SERVICE_TURN = 1  # the index of the "ask for a service" message in each convers
 @dataclass
 class Timings:
     """Latencies in ms per kind of request, and what went wrong."""
+
     ms: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, dict[str, int]] = field(default_factory=dict)
     empty: dict[str, int] = field(default_factory=dict)
@@ -81,8 +104,10 @@ def percentile(values: list[float], share: float) -> float:
 def summary(values: list[float]) -> str:
     if not values:
         return "no successful requests"
-    return (f"p50={percentile(values, 0.50):7.1f}  p95={percentile(values, 0.95):7.1f}  "
-            f"p99={percentile(values, 0.99):7.1f}  mean={statistics.mean(values):7.1f}  max={max(values):7.1f} ms")
+    return (
+        f"p50={percentile(values, 0.50):7.1f}  p95={percentile(values, 0.95):7.1f}  "
+        f"p99={percentile(values, 0.99):7.1f}  mean={statistics.mean(values):7.1f}  max={max(values):7.1f} ms"
+    )
 
 
 def load_average() -> str:
@@ -90,8 +115,9 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} cores"
 
 
-async def _post(client: httpx.AsyncClient, url: str, payload: dict, timings: Timings,
-                kind: str) -> tuple[httpx.Response | None, float]:
+async def _post(
+    client: httpx.AsyncClient, url: str, payload: dict, timings: Timings, kind: str
+) -> tuple[httpx.Response | None, float]:
     """POST, timed until the answer is back: (response, ms) for a 200; (None, 0) and the error counted otherwise."""
     t0 = time.perf_counter()
     try:
@@ -106,11 +132,13 @@ async def _post(client: httpx.AsyncClient, url: str, payload: dict, timings: Tim
     return response, elapsed
 
 
-async def say(client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, timings: Timings,
-              kind: str = "webhook") -> None:
+async def say(
+    client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, timings: Timings, kind: str = "webhook"
+) -> None:
     """One customer message through Rasa's REST webhook, timed until the bot's answer is back."""
-    response, elapsed = await _post(client, f"{rasa_url}/webhooks/rest/webhook",
-                                    {"sender": sender, "message": text}, timings, kind)
+    response, elapsed = await _post(
+        client, f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}, timings, kind
+    )
     if response is None:
         return
     try:
@@ -159,6 +187,7 @@ async def warm_up(stack: live.LiveStack, seconds: float = 120) -> None:
 
 # --- stacks -----------------------------------------------------------------------------------
 
+
 def _check_redis() -> None:
     import redis
 
@@ -174,6 +203,7 @@ def running_stack(rasa_servers: int = 1, postgres: bool = False):
     """A live stack of its own: SQLite + in-memory Rasa stores, or (postgres=True) fresh PostgreSQL
     databases for the trackers and the app store and Redis for the lock store; all of it is stopped,
     dropped and removed on the way out (the logs are kept when the block raised)."""
+
     def terminated(signum, frame):  # `kill` or `timeout`: stop the stack on the way out, as Ctrl-C does
         raise KeyboardInterrupt(f"signal {signum}")
 
@@ -190,12 +220,24 @@ def running_stack(rasa_servers: int = 1, postgres: bool = False):
             for name in (trackers, store):
                 live.create_database(name)
                 created.append(name)
-            env = {**BENCH_ENV, "DALEEL_TRACKER_DB_HOST": "127.0.0.1", "DALEEL_TRACKER_DB_PORT": "5432",
-                   "DALEEL_TRACKER_DB_NAME": trackers, "DALEEL_TRACKER_DB_USER": "postgres",
-                   "DALEEL_TRACKER_DB_PASSWORD": "", "DALEEL_REDIS_HOST": REDIS_HOST,
-                   "DALEEL_REDIS_PORT": str(REDIS_PORT), "DALEEL_REDIS_DB": REDIS_DB}
-            stack = live.start(workdir, database_url=live.postgres_url(store),
-                               rasa_servers=rasa_servers, endpoints="endpoints.scale.yml", env=env)
+            env = {
+                **BENCH_ENV,
+                "DALEEL_TRACKER_DB_HOST": "127.0.0.1",
+                "DALEEL_TRACKER_DB_PORT": "5432",
+                "DALEEL_TRACKER_DB_NAME": trackers,
+                "DALEEL_TRACKER_DB_USER": "postgres",
+                "DALEEL_TRACKER_DB_PASSWORD": "",
+                "DALEEL_REDIS_HOST": REDIS_HOST,
+                "DALEEL_REDIS_PORT": str(REDIS_PORT),
+                "DALEEL_REDIS_DB": REDIS_DB,
+            }
+            stack = live.start(
+                workdir,
+                database_url=live.postgres_url(store),
+                rasa_servers=rasa_servers,
+                endpoints="endpoints.scale.yml",
+                env=env,
+            )
         else:
             stack = live.start(workdir, rasa_servers=rasa_servers, env=dict(BENCH_ENV))
         yield stack

@@ -11,6 +11,7 @@
 
 None of them asks for clarification: they always give their best guess or out of scope.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,14 @@ def language_of(text: str) -> str:
 
 
 def _ref(service: Service) -> ServiceRef:
-    return ServiceRef(id=service.id, entity=service.id.split(".", 1)[0], name_en=service.name_en,
-                      name_ar=service.name_ar, name_ar_verified=service.name_ar_verified, fee_aed=service.fee_aed)
+    return ServiceRef(
+        id=service.id,
+        entity=service.id.split(".", 1)[0],
+        name_en=service.name_en,
+        name_ar=service.name_ar,
+        name_ar_verified=service.name_ar_verified,
+        fee_aed=service.fee_aed,
+    )
 
 
 def _channel(service: Service) -> ChannelRef:
@@ -56,16 +63,31 @@ def answer(text: str, request_id: str | None, ranked: list[tuple[Service, float]
     """An in-scope answer from services ranked best first with a score in [0, 1]."""
     (best, score), rest = ranked[0], ranked[1:TOP]
     return RouteAnswer(
-        id=request_id, language=language_of(text), out_of_scope=False, needs_clarification=False,
-        service=_ref(best), channel=_channel(best), score=round(score, 3),
-        alternatives=[Alternative(id=s.id, entity=s.id.split(".", 1)[0], name_en=s.name_en, name_ar=s.name_ar,
-                                  score=round(sc, 3)) for s, sc in rest],
+        id=request_id,
+        language=language_of(text),
+        out_of_scope=False,
+        needs_clarification=False,
+        service=_ref(best),
+        channel=_channel(best),
+        score=round(score, 3),
+        alternatives=[
+            Alternative(id=s.id, entity=s.id.split(".", 1)[0], name_en=s.name_en, name_ar=s.name_ar, score=round(sc, 3))
+            for s, sc in rest
+        ],
     )
 
 
 def out_of_scope(text: str, request_id: str | None) -> RouteAnswer:
-    return RouteAnswer(id=request_id, language=language_of(text), out_of_scope=True, needs_clarification=False,
-                       service=None, channel=None, alternatives=[], score=0.0)
+    return RouteAnswer(
+        id=request_id,
+        language=language_of(text),
+        out_of_scope=True,
+        needs_clarification=False,
+        service=None,
+        channel=None,
+        alternatives=[],
+        score=0.0,
+    )
 
 
 def _best_per_service(matches, owners: list[Service], limit: int) -> list[tuple[Service, float]]:
@@ -94,8 +116,9 @@ class FuzzyPeer:
 
     def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
         # Two names per service: 2 * TOP matches always hold TOP distinct services.
-        matches = process.extract(text, self.choices, scorer=self.scorer, processor=utils.default_process,
-                                  limit=2 * TOP)
+        matches = process.extract(
+            text, self.choices, scorer=self.scorer, processor=utils.default_process, limit=2 * TOP
+        )
         ranked = _best_per_service(matches, self.owners, TOP)
         if not ranked or ranked[0][1] * 100 < self.cutoff:
             return out_of_scope(text, request_id)
@@ -169,6 +192,7 @@ class EntityServices:
         choices, owners = self.by_entity.get(entity, ([], []))
         if not choices:
             return []
-        matches = process.extract(text, choices, scorer=self.scorer, processor=utils.default_process,
-                                  limit=min(len(choices), 2 * limit))
+        matches = process.extract(
+            text, choices, scorer=self.scorer, processor=utils.default_process, limit=min(len(choices), 2 * limit)
+        )
         return _best_per_service(matches, owners, limit)

@@ -3,6 +3,7 @@
 Messages: our own labelled cases (labelled/route_cases.jsonl), repeated. Prints figures only;
 the targets (p50 <= 5 ms, p99 <= 20 ms) are read by a person, not asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,10 @@ def main() -> None:
     timings = time_routes(router, texts, args.rounds)
     print(f"catalogue: {len(router.index.services)} services; load + index build: {build:.2f} s")
     print(f"messages: {len(timings)} ({len(texts)} distinct x {args.rounds})")
-    print(f"route latency ms: p50={percentile(timings, 0.5):.2f} p99={percentile(timings, 0.99):.2f} "
-          f"mean={statistics.mean(timings):.2f} max={max(timings):.2f}")
+    print(
+        f"route latency ms: p50={percentile(timings, 0.5):.2f} p99={percentile(timings, 0.99):.2f} "
+        f"mean={statistics.mean(timings):.2f} max={max(timings):.2f}"
+    )
 
 
 if __name__ == "__main__":

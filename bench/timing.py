@@ -1,4 +1,5 @@
 """Shared by the route benchmarks: our own messages, and timing a router over them."""
+
 from __future__ import annotations
 
 import json

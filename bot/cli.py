@@ -1,4 +1,5 @@
 """Command line: `python -m bot route|eval|catalogue ...`."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterable, TextIO
 
-from bot.route.contract import RouteError
 from bot.route import InvalidText, Router, default_router
+from bot.route.contract import RouteError
 from bot.settings import get_settings
 from service_catalog.loader import CatalogueError
 
@@ -97,9 +98,9 @@ def cmd_catalogue_everyday_words(args) -> int:
 
 
 def cmd_catalogue_import(args) -> int:
+    from bot.store import db
     from bot.store.catalogue_import import import_catalogue
     from service_catalog.loader import default_catalogue
-    from bot.store import db
 
     def progress(done: int, total: int) -> None:
         print(f"\r  importing services: {done}/{total}", end="" if done < total else "\n", flush=True)

@@ -1,4 +1,5 @@
 """The one source of configuration: environment variables (prefix DALEEL_) with defaults."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -6,6 +6,7 @@
 Styles: named / need (the set's `style`), short (<= 4 words), long (>= 25 words), typo (the set's `typo`).
 Misses are shown only for a calibrate split: a holdout's misses are never read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,9 @@ def evaluate(labels: list[dict], router, scorer) -> dict:
         answer = router.route(label["text"]).model_dump()
         top1, top3 = scorer.judge(label, answer)
         kind = scorer.kind(label)
-        keys = [kind] + ([f"lang:{label['lang']}", *(f"style:{s}" for s in styles(label))] if kind == "in_scope" else [])
+        keys = [kind] + (
+            [f"lang:{label['lang']}", *(f"style:{s}" for s in styles(label))] if kind == "in_scope" else []
+        )
         for key in keys:
             row = tally[key]
             row[0], row[1], row[2] = row[0] + top1, row[1] + top3, row[2] + 1
@@ -69,7 +72,9 @@ def main() -> int:
         print(f"  {key:<16} {count:>4}  top-1 {top1 / count:.3f}  top-3 {top3 / count:.3f}")
     in_scope = result["tally"].get("in_scope", [0, 0, 0])[2]
     if in_scope:
-        print(f"  in scope answered out of scope: {result['refused_in_scope']} ({result['refused_in_scope'] / in_scope:.3f})")
+        print(
+            f"  in scope answered out of scope: {result['refused_in_scope']} ({result['refused_in_scope'] / in_scope:.3f})"
+        )
     if args.show_misses:
         for label, answer in result["misses"]:
             got = "out of scope" if answer["out_of_scope"] else (answer["service"] or {}).get("id")

@@ -1,5 +1,6 @@
 """A real running stack for end-to-end tests: action server, Rasa server(s) and the FastAPI app,
 on free ports, sharing one database (SQLite by default)."""
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,9 @@ class LiveStack:
 
     def say(self, sender: str, text: str, server: int = 0) -> list[dict]:
         """One customer message through a Rasa server's REST webhook; the bot's messages back."""
-        response = httpx.post(f"{self.rasa_urls[server]}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": text}, timeout=30)
+        response = httpx.post(
+            f"{self.rasa_urls[server]}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 
@@ -57,32 +59,67 @@ def _wait(url: str, process: subprocess.Popen, log: Path, seconds: float) -> Non
     raise RuntimeError(f"{url} did not start within {seconds:.0f} s; see {log}")
 
 
-def start(workdir: Path, database_url: str | None = None, rasa_servers: int = 1,
-          endpoints: str = "tests/rasa/endpoints.yml", env: dict[str, str] | None = None) -> LiveStack:
+def start(
+    workdir: Path,
+    database_url: str | None = None,
+    rasa_servers: int = 1,
+    endpoints: str = "tests/rasa/endpoints.yml",
+    env: dict[str, str] | None = None,
+) -> LiveStack:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (make test does it)")
     database_url = database_url or f"sqlite:///{workdir / 'live.db'}"
     migrate(database_url)
     actions_port, app_port = free_port(), free_port()
     rasa_ports = [free_port() for _ in range(rasa_servers)]
-    environment = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
-                   "DALEEL_SPOOL_PATH": str(workdir / "spool.db"),
-                   "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
-                   "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}", **(env or {})}
-    commands = {"actions": ([str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-                             "--port", str(actions_port)], f"http://127.0.0.1:{actions_port}/health")}
+    environment = {
+        **os.environ,
+        "DALEEL_DATABASE_URL": database_url,
+        "PYTHONPATH": str(ROOT),
+        "DALEEL_SPOOL_PATH": str(workdir / "spool.db"),
+        "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
+        "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
+        **(env or {}),
+    }
+    commands = {
+        "actions": (
+            [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            f"http://127.0.0.1:{actions_port}/health",
+        )
+    }
     for n, port in enumerate(rasa_ports):
-        commands[f"rasa{n}"] = ([str(ROOT / ".venv-rasa/bin/python"), "-m", "rasa_ext", "run", "--enable-api", "--model", str(MODEL),
-                                 "--port", str(port), "--interface", "127.0.0.1", "--endpoints", endpoints,
-                                 "--credentials", "credentials.yml"], f"http://127.0.0.1:{port}/status")
-    commands["app"] = ([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
-                        "--host", "127.0.0.1"], f"http://127.0.0.1:{app_port}/healthz")
-    stack = LiveStack(f"http://127.0.0.1:{app_port}", [f"http://127.0.0.1:{p}" for p in rasa_ports],
-                      database_url, workdir)
+        commands[f"rasa{n}"] = (
+            [
+                str(ROOT / ".venv-rasa/bin/python"),
+                "-m",
+                "rasa_ext",
+                "run",
+                "--enable-api",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                endpoints,
+                "--credentials",
+                "credentials.yml",
+            ],
+            f"http://127.0.0.1:{port}/status",
+        )
+    commands["app"] = (
+        [str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port), "--host", "127.0.0.1"],
+        f"http://127.0.0.1:{app_port}/healthz",
+    )
+    stack = LiveStack(
+        f"http://127.0.0.1:{app_port}", [f"http://127.0.0.1:{p}" for p in rasa_ports], database_url, workdir
+    )
     for name, (command, _) in commands.items():
         log = (workdir / f"{name}.log").open("w")
-        stack.processes.append(subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,
-                                                stderr=subprocess.STDOUT))
+        stack.processes.append(
+            subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        )
     try:
         for (name, (_, url)), process in zip(commands.items(), stack.processes):
             _wait(url, process, workdir / f"{name}.log", 300)

@@ -6,6 +6,7 @@ Run before and after a change that must not change behaviour, then compare the f
     python -m devtools.route_snapshot --out var/snapshot-after.jsonl
     cmp var/snapshot-before.jsonl var/snapshot-after.jsonl
 """
+
 from __future__ import annotations
 
 import argparse

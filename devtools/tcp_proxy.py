@@ -1,5 +1,6 @@
 """A loopback TCP proxy that a test can cut and restore: the database "goes down" for real
 (open connections are closed, new ones refused) without touching the server itself."""
+
 from __future__ import annotations
 
 import socket

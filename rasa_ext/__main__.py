@@ -1,4 +1,5 @@
 """`.venv-rasa/bin/python -m rasa_ext run ...`: the `rasa` command with Daleel's fixes installed."""
+
 import sys
 
 from rasa_ext import action_validation

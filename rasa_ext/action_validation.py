@@ -6,6 +6,7 @@ actions). `validate` first checks the constant schema against the JSON Schema me
 about 45 ms of CPU per call, most of Rasa's time per message. Same schema, same checks, same
 error message; only the per-call meta-schema check is gone.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

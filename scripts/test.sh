@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 mkdir -p var/log results
 bash scripts/services.sh
 
-echo "==> lint: the layer contracts (lint-imports)"
+echo "==> lint: ruff check, ruff format --check, lint-imports (make lint)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-cache
 
 echo "==> rasa data validate"

@@ -5,6 +5,7 @@ documents_ar, take them from glossary.yml (one reviewed mapping per distinct Eng
 record's own Arabic always wins. A service's documents take Arabic only when every item is in the
 glossary, so documents_ar is either complete and in order, or empty (and the quality gate says so).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -132,8 +133,11 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
             seen.add(key_node.value)
             value = section.get(key_node.value)
             if not isinstance(value, str) or not value.strip():
-                raise CatalogueError(path, value_node.start_mark.line + 1,
-                                     f"{name}: {key_node.value!r} needs its Arabic as a non-empty string")
+                raise CatalogueError(
+                    path,
+                    value_node.start_mark.line + 1,
+                    f"{name}: {key_node.value!r} needs its Arabic as a non-empty string",
+                )
         sections[name] = {str(k).strip(): v.strip() for k, v in section.items()}
     return Glossary(**sections)
 
@@ -171,8 +175,11 @@ def load_entities(path: Path = ENTITIES_FILE) -> dict[str, Entity]:
     for index, raw in enumerate(data["entities"]):
         entity = _validate(Entity, raw, path, text, ("entities", index))
         if entity.code in entities:
-            raise CatalogueError(path, _line_of(yaml.compose(text, Loader=_FAST_LOADER), ("entities", index)),
-                                 f"duplicate entity code {entity.code!r}")
+            raise CatalogueError(
+                path,
+                _line_of(yaml.compose(text, Loader=_FAST_LOADER), ("entities", index)),
+                f"duplicate entity code {entity.code!r}",
+            )
         entities[entity.code] = entity
     return entities
 
@@ -197,14 +204,21 @@ def load_situations(situations_dir: Path, known: set[str]) -> dict[str, Synonyms
         for service_id, situations in parsed.services.items():
             if service_id not in known:
                 node = yaml.compose(text, Loader=_FAST_LOADER)
-                raise CatalogueError(path, _line_of(node, ("services", service_id)),
-                                     f"situations for {service_id!r}, which the catalogue does not have")
+                raise CatalogueError(
+                    path,
+                    _line_of(node, ("services", service_id)),
+                    f"situations for {service_id!r}, which the catalogue does not have",
+                )
             found[service_id] = situations
     return found
 
 
-def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FILE,
-                   glossary_file: Path | None = GLOSSARY_FILE, situations_dir: Path | None = None) -> Catalogue:
+def load_catalogue(
+    data_dir: Path = DATA_DIR,
+    entities_file: Path = ENTITIES_FILE,
+    glossary_file: Path | None = GLOSSARY_FILE,
+    situations_dir: Path | None = None,
+) -> Catalogue:
     """The validated catalogue; glossary_file=None loads it without the glossary's Arabic. Situations come
     from situations_dir (default: situations/ beside data_dir, when there is one)."""
     glossary = load_glossary(glossary_file) if glossary_file is not None else EMPTY_GLOSSARY
@@ -214,7 +228,9 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
     for path in sorted(data_dir.glob("*.yml")):
         for service in load_entity_file(path, entities).services:
             if service.id in seen:
-                raise CatalogueError(path, None, f"duplicate service id {service.id!r} (also in {seen[service.id].name})")
+                raise CatalogueError(
+                    path, None, f"duplicate service id {service.id!r} (also in {seen[service.id].name})"
+                )
             seen[service.id] = path
             services.append(with_arabic(service, glossary))
     if not services:
@@ -222,8 +238,9 @@ def load_catalogue(data_dir: Path = DATA_DIR, entities_file: Path = ENTITIES_FIL
     situations_dir = situations_dir or data_dir.parent / "situations"
     if situations_dir.is_dir():
         situations = load_situations(situations_dir, set(seen))
-        services = [s.model_copy(update={"situations": situations[s.id]}) if s.id in situations else s
-                    for s in services]
+        services = [
+            s.model_copy(update={"situations": situations[s.id]}) if s.id in situations else s for s in services
+        ]
     return Catalogue(entities=entities, services=tuple(services))
 
 

@@ -1,4 +1,5 @@
 """Quality checks over the whole catalogue, beyond what one record's schema can say."""
+
 from __future__ import annotations
 
 import re
@@ -175,20 +176,30 @@ def refused_urls(catalogue: Catalogue, refused: dict[str, str] | None = None) ->
 
 def fees_without_page(catalogue: Catalogue) -> list[Finding]:
     """Records with a fee (amount or text) whose source is `unverified` or only a homepage."""
-    return [Finding(s.id, "source", s.source, "unverified" if not is_sourced(s) else "homepage")
-            for s in catalogue.services if has_fee(s) and (not is_sourced(s) or is_homepage(s.source))]
+    return [
+        Finding(s.id, "source", s.source, "unverified" if not is_sourced(s) else "homepage")
+        for s in catalogue.services
+        if has_fee(s) and (not is_sourced(s) or is_homepage(s.source))
+    ]
 
 
 def fees_without_verified_on(catalogue: Catalogue) -> list[Finding]:
-    return [Finding(s.id, "verified_on", "", "fee given, source never dated")
-            for s in catalogue.services if has_fee(s) and s.verified_on is None]
+    return [
+        Finding(s.id, "verified_on", "", "fee given, source never dated")
+        for s in catalogue.services
+        if has_fee(s) and s.verified_on is None
+    ]
 
 
 def channels_without_arabic(catalogue: Catalogue) -> list[Finding]:
     """Channels of active services (and of entities) with no Arabic name, own or from the glossary."""
     records = [(s.id, s) for s in catalogue.services if s.status == "active"] + list(catalogue.entities.items())
-    return [Finding(record_id, f"channels[{i}].name_ar", c.name)
-            for record_id, record in records for i, c in enumerate(record.channels) if not c.name_ar]
+    return [
+        Finding(record_id, f"channels[{i}].name_ar", c.name)
+        for record_id, record in records
+        for i, c in enumerate(record.channels)
+        if not c.name_ar
+    ]
 
 
 def documents_without_arabic(catalogue: Catalogue, glossary=None) -> list[Finding]:
@@ -213,8 +224,12 @@ def arabic_fields(record) -> list[tuple[str, str]]:
 def latin_in_arabic(catalogue: Catalogue) -> list[Finding]:
     """Arabic fields (channel names, documents, fee text and note, description) with Latin letters."""
     records = [(s.id, s) for s in catalogue.services] + list(catalogue.entities.items())
-    return [Finding(record_id, field, text) for record_id, record in records
-            for field, text in arabic_fields(record) if has_latin(text)]
+    return [
+        Finding(record_id, field, text)
+        for record_id, record in records
+        for field, text in arabic_fields(record)
+        if has_latin(text)
+    ]
 
 
 def fee_paying(catalogue: Catalogue) -> tuple[int, int]:

@@ -1,4 +1,5 @@
 """`python -m bot catalogue report`: how far each entity's records can be trusted."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -64,7 +65,9 @@ def trust_rows(catalogue: Catalogue, today: date | None = None) -> dict[str, Cou
     rows: dict[str, Counter] = {code: Counter() for code in catalogue.entities}
     for service in catalogue.services:
         if service.status == "active":
-            rows.setdefault(service.id.split(".", 1)[0], Counter()).update(service_flags(service, catalogue, today, refused))
+            rows.setdefault(service.id.split(".", 1)[0], Counter()).update(
+                service_flags(service, catalogue, today, refused)
+            )
     return rows
 
 
@@ -86,9 +89,11 @@ def print_report(out: TextIO, catalogue: Catalogue | None = None, today: date | 
     with_fee_paying = sum(1 for row in rows.values() if row["fee_paying"])
     out.write(f"entities with services: {with_services} of {len(rows)}; with fee-paying services: {with_fee_paying}\n")
     refused = Counter(finding.detail for finding in refused_urls(catalogue))
-    out.write(f"URLs on refused hosts (any record, service_catalog/refused_hosts.yml): {sum(refused.values())}"
-              + "".join(f"\n  {host}: {n}" for host, n in sorted(refused.items(), key=lambda kv: (-kv[1], kv[0])))
-              + "\n")
+    out.write(
+        f"URLs on refused hosts (any record, service_catalog/refused_hosts.yml): {sum(refused.values())}"
+        + "".join(f"\n  {host}: {n}" for host, n in sorted(refused.items(), key=lambda kv: (-kv[1], kv[0])))
+        + "\n"
+    )
     historic = sum(1 for s in catalogue.services if s.status == "historic")
     out.write(f"historic (kept for history, not routed, not counted above): {historic}\n")
     pairs = near_duplicates(catalogue)

@@ -1,4 +1,5 @@
 """Typed schema of the service catalogue: one YAML file per entity under data/."""
+
 from __future__ import annotations
 
 import re
@@ -113,8 +114,10 @@ class Service(Strict):
     @model_validator(mode="after")
     def _documents_ar_beside_documents(self) -> "Service":
         if self.documents_ar and len(self.documents_ar) != len(self.documents):
-            raise ValueError(f"documents_ar has {len(self.documents_ar)} items, documents has {len(self.documents)}: "
-                             "give one Arabic item for each document, in the same order")
+            raise ValueError(
+                f"documents_ar has {len(self.documents_ar)} items, documents has {len(self.documents)}: "
+                "give one Arabic item for each document, in the same order"
+            )
         return self
 
 

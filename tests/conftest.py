@@ -3,6 +3,7 @@
 Markers (registered in pyproject.toml) are set by folder and by fixture, so a new test is marked by
 where it stands and what it uses: `live` (tests/e2e, the live_stack fixture), `browser`
 (tests/browser), `postgres` (postgres_url), `redis` (require_redis, the scale-out stack)."""
+
 import os
 from contextlib import contextmanager
 
@@ -16,13 +17,21 @@ from tests.support.db import create_tables  # noqa: E402
 from tests.support.services import check_redis, missing_service  # noqa: E402
 
 _FOLDER_MARKS = {"e2e": "live", "browser": "browser"}
-_FIXTURE_MARKS = {"live_stack": "live", "postgres_url": "postgres", "empty_postgres_url": "postgres",
-                  "require_redis": "redis", "two_servers": "redis"}
+_FIXTURE_MARKS = {
+    "live_stack": "live",
+    "postgres_url": "postgres",
+    "empty_postgres_url": "postgres",
+    "require_redis": "redis",
+    "two_servers": "redis",
+}
 
 
 def pytest_addoption(parser):
-    parser.addoption("--require-services", action="store_true",
-                     help="a missing PostgreSQL or Redis fails the tests that need it instead of skipping them")
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        help="a missing PostgreSQL or Redis fails the tests that need it instead of skipping them",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,4 +1,5 @@
 """Every dependency of the API as an Annotated alias; tests override the functions behind them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Exception handlers, registered once: input the core refuses is a 422 with the reason."""
+
 from __future__ import annotations
 
 from fastapi import FastAPI, Request

@@ -1,5 +1,6 @@
 """Abuse protection as ASGI middleware: a request size limit and per-client rate limits
 (the `limits` library; moving windows in memory, or in Redis when several app servers share them)."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,13 @@ UNLIMITED = ("/healthz", "/metrics")
 
 async def _send_json(send, status: int, detail: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -40,8 +45,9 @@ class RequestLimits:
             return await self.app(scope, receive, send)
         client = (scope.get("client") or ("unknown", 0))[0]
         if not self.limiter.hit(self.rate, client, scope["path"].split("/")[1] or "root"):
-            return await _send_json(send, 429, "too many requests: slow down and try again shortly",
-                                    [(b"retry-after", b"60")])
+            return await _send_json(
+                send, 429, "too many requests: slow down and try again shortly", [(b"retry-after", b"60")]
+            )
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body:
             return await _send_json(send, 413, f"request body is larger than {self.max_body} bytes")

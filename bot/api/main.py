@@ -1,10 +1,12 @@
 """The FastAPI app: `uvicorn bot.api.main:app` (built by create_app; nothing connects at import)."""
+
 from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from bot.api import errors, probes
 from bot.api.limits import RequestLimits
@@ -14,14 +16,16 @@ from bot.api.v1 import api_router
 from bot.api.webhooks import whatsapp
 from bot.channels.whatsapp.inbox import retry_periodically
 from bot.settings import get_settings
+from bot.store.catalogue_import import import_at_start_up
 from bot.text.redact import install_log_redaction
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    """With WhatsApp configured: WhatsApp messages left unfinished (e.g. by a dead process) are
+    """The catalogue is imported into the services table; with WhatsApp configured: messages left unfinished (e.g. by a dead process) are
     processed at start-up and retried periodically (bot/channels/whatsapp/inbox.py)."""
     settings = get_settings()
+    await run_in_threadpool(import_at_start_up, settings.database_url)
     retries = None
     if settings.whatsapp_app_secret.get_secret_value():
         retries = asyncio.create_task(retry_periodically(settings))

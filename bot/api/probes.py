@@ -1,4 +1,5 @@
 """Probes for the platform: liveness (/healthz) and Prometheus exposition (/metrics)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Response

@@ -8,6 +8,7 @@ changes, so changing a centre's code or the dashboard token signs its sessions o
 - Managers: DALEEL_DASHBOARD_TOKEN, as a bearer token or as the dashboard's sign-in password.
   Unset: closed in production, DEV_TOKEN in development.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,10 +50,14 @@ def _read(serializer: URLSafeTimedSerializer, value: str | None, hours: float):
 
 # --- staff ----------------------------------------------------------------------------------------
 
+
 def centre_secrets(settings: Settings) -> dict[str, str]:
     """Centre -> access code; empty when sign-in is impossible."""
-    secrets = {c.strip(): s.get_secret_value() for c, s in settings.ambassador_secrets.items()
-               if c.strip() and s.get_secret_value()}
+    secrets = {
+        c.strip(): s.get_secret_value()
+        for c, s in settings.ambassador_secrets.items()
+        if c.strip() and s.get_secret_value()
+    }
     if is_production(settings):
         return secrets if settings.session_secret.get_secret_value() else {}
     return secrets or {DEV_CENTRE: DEV_SECRET}
@@ -91,6 +96,7 @@ def require_staff(request: Request, settings: Settings) -> str:
 
 # --- managers -------------------------------------------------------------------------------------
 
+
 def manager_token(settings: Settings) -> str | None:
     """The token in force, or None when the dashboard is closed."""
     token = settings.dashboard_token.get_secret_value()
@@ -120,8 +126,9 @@ def manager_signed_in(request: Request, settings: Settings) -> bool:
     token = manager_token(settings)
     if token is None:
         return False
-    data = _read(_manager_serializer(token, settings), request.cookies.get(MANAGER_COOKIE),
-                 settings.dashboard_session_hours)
+    data = _read(
+        _manager_serializer(token, settings), request.cookies.get(MANAGER_COOKIE), settings.dashboard_session_hours
+    )
     return data == {"role": "manager"}
 
 
@@ -133,8 +140,11 @@ def is_manager(request: Request, settings: Settings) -> bool:
         limiter, client = request.app.state.sign_in_limiter, client_address(request)
         wait = limiter.retry_after(MANAGER, client, MANAGER)
         if wait is not None:
-            raise HTTPException(status_code=429, detail="too many failed sign-in attempts: try again later",
-                                headers={"Retry-After": str(wait)})
+            raise HTTPException(
+                status_code=429,
+                detail="too many failed sign-in attempts: try again later",
+                headers={"Retry-After": str(wait)},
+            )
         if check_token(settings, given.strip()):
             return True
         limiter.failed(MANAGER, client, MANAGER)
@@ -143,6 +153,9 @@ def is_manager(request: Request, settings: Settings) -> bool:
 
 def require_manager(request: Request, settings: Settings) -> None:
     if not is_manager(request, settings):
-        raise HTTPException(status_code=401, detail="manager sign-in required: send Authorization: Bearer "
-                            "<DALEEL_DASHBOARD_TOKEN> or sign in at /dashboard",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status_code=401,
+            detail="manager sign-in required: send Authorization: Bearer "
+            "<DALEEL_DASHBOARD_TOKEN> or sign in at /dashboard",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

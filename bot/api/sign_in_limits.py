@@ -6,13 +6,13 @@ secret is checked, so guessing cannot go on; a successful sign-in forgets that c
 Accounts: a service centre on the ambassadors' page, "manager" for the dashboard's token (also when
 it is sent as a bearer token to the metrics API: it is the same secret).
 """
+
 from __future__ import annotations
 
 import math
 import time
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -39,8 +39,11 @@ class SignInLimiter:
 
     def retry_after(self, form: str, client: str, account: str | None) -> int | None:
         """Seconds until one more attempt is allowed while a limit is used up, else None."""
-        waits = [self.limiter.get_window_stats(rate, *keys).reset_time - time.time()
-                 for rate, keys in self._limits(form, client, account) if not self.limiter.test(rate, *keys)]
+        waits = [
+            self.limiter.get_window_stats(rate, *keys).reset_time - time.time()
+            for rate, keys in self._limits(form, client, account)
+            if not self.limiter.test(rate, *keys)
+        ]
         return max(1, math.ceil(max(waits))) if waits else None
 
     def failed(self, form: str, client: str, account: str | None) -> None:

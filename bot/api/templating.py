@@ -1,4 +1,5 @@
 """Server-rendered pages: the Jinja2 templates (bot/templates/), the page language, security headers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +22,8 @@ def page_language(request: Request, lang: str | None) -> PageLanguage:
 
 def security_headers(frame_ancestors: str) -> dict[str, str]:
     """Scripts, styles and images only from this app; who may frame the page."""
-    policy = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-              f"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}")
-    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin"}
+    policy = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}

@@ -1,5 +1,6 @@
 """Rasa's REST webhook, the one client the web chat and WhatsApp share: a customer message in, the
 assistant's messages out, or RasaUnavailable saying why not."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Literal

@@ -3,6 +3,7 @@
 A unit is one content word: its stem and its consonant skeleton, so that "renewal" meets
 "renew", "الرسوم" meets "رسوم" and an Arabizi word meets its Arabic-script twin.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,10 @@ from pathlib import Path
 import spacy
 import yaml
 
+from bot.text import arabic
 from bot.text.normalise import normalise_for_matching
 from bot.text.skeleton import skeleton
 from bot.text.stem import stem
-from bot.text import arabic
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "function_words.yml"
 _ARABIC_LETTER = re.compile(f"[{arabic.LETTERS}]")

@@ -1,4 +1,5 @@
 """The route answer, as fixed by shared/spec/route-contract.md."""
+
 from __future__ import annotations
 
 from typing import Literal

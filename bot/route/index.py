@@ -1,5 +1,6 @@
 """The search index over the catalogue: BM25 (bm25s, sparse matrices) on names, synonyms
 and entity names in both languages, plus a fuzzy vocabulary for typos (rapidfuzz)."""
+
 from __future__ import annotations
 
 import math
@@ -39,8 +40,13 @@ def service_phrases(service: Service, catalogue: Catalogue) -> list[str]:
     """Everything a customer may call this service by or say about needing it, its entity's names included."""
     entity = catalogue.entity_of(service)
     return [
-        service.name_en, service.name_ar, *service.synonyms.all(), *service.situations.all(),
-        entity.name_en, entity.name_ar, *entity.aliases.all(),
+        service.name_en,
+        service.name_ar,
+        *service.synonyms.all(),
+        *service.situations.all(),
+        entity.name_en,
+        entity.name_ar,
+        *entity.aliases.all(),
     ]
 
 
@@ -67,8 +73,13 @@ def arabic_everyday_zipf(word: str) -> float:
 def load_everyday_words(analyser: Analyser, path: Path = EVERYDAY_LEXICON) -> frozenset[str]:
     """Stems of the everyday-domain lexicon, analysed like messages."""
     lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(unit.word for languages in lexicon.values() for words in languages.values()
-                     for word in words for unit in analyser.units(str(word)))
+    return frozenset(
+        unit.word
+        for languages in lexicon.values()
+        for words in languages.values()
+        for word in words
+        for unit in analyser.units(str(word))
+    )
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,9 @@ class ServiceIndex:
             for unit in units:
                 if unit.key and not unit.surface.isascii():
                     twins.setdefault(unit.key, set()).add(unit.surface)
-        self._twin_zipf = {key: statistics.median(arabic_everyday_zipf(w) for w in words) for key, words in twins.items()}
+        self._twin_zipf = {
+            key: statistics.median(arabic_everyday_zipf(w) for w in words) for key, words in twins.items()
+        }
         self._everyday_words = load_everyday_words(analyser)
         self._phrases = [[Phrase.of(units, self._unit_idf) for units in phrases if units] for phrases in phrase_units]
 
@@ -229,8 +242,16 @@ class ServiceIndex:
         query_forms = {form for unit in units for form in unit.forms()}
         query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
-        return Evidence(coverage=found / total if total else 0.0, matched=found, domain=domain, phrase=phrase,
-                        everyday=everyday, words=len(units), unknown=unknown, sharpest=sharpest)
+        return Evidence(
+            coverage=found / total if total else 0.0,
+            matched=found,
+            domain=domain,
+            phrase=phrase,
+            everyday=everyday,
+            words=len(units),
+            unknown=unknown,
+            sharpest=sharpest,
+        )
 
     def everyday_zipf(self, unit: Unit) -> float:
         """How common the word is in everyday language (Zipf scale), whatever script it is in."""

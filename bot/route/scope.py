@@ -6,6 +6,7 @@ greetings), labelled/scope_examples.yml and our labelled route sets (tests/data,
 calibrate half). The evaluation sets, the blind set and the wide set's holdout half never take
 part, so they measure it.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,16 @@ from bot.route.index import Evidence
 
 MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "scope_model.json"
 FEATURES = (
-    "coverage", "log_matched", "domain", "phrase", "has_everyday", "everyday", "log_words", "unknown_share",
-    "sharpest", "named",
+    "coverage",
+    "log_matched",
+    "domain",
+    "phrase",
+    "has_everyday",
+    "everyday",
+    "log_words",
+    "unknown_share",
+    "sharpest",
+    "named",
 )
 
 
@@ -27,8 +36,14 @@ def features(evidence: Evidence) -> list[float]:
     """The evidence as the model's inputs, in FEATURES order."""
     words = max(evidence.words, 1)
     return [
-        evidence.coverage, math.log1p(evidence.matched), evidence.domain, evidence.phrase,
-        float(evidence.everyday > 0), float(evidence.everyday), math.log(words), evidence.unknown / words,
+        evidence.coverage,
+        math.log1p(evidence.matched),
+        evidence.domain,
+        evidence.phrase,
+        float(evidence.everyday > 0),
+        float(evidence.everyday),
+        math.log(words),
+        evidence.unknown / words,
         evidence.sharpest,
         # says one of the service's names closely, with specific words: "transfer my mortgage" beside "bank"
         evidence.phrase * math.log1p(evidence.matched),
@@ -48,12 +63,14 @@ class ScopeModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted on features {data['features']}, code has {list(FEATURES)}: refit")
-        return cls(tuple(data["means"]), tuple(data["scales"]), tuple(data["weights"]), data["intercept"],
-                   data["threshold"])
+        return cls(
+            tuple(data["means"]), tuple(data["scales"]), tuple(data["weights"]), data["intercept"], data["threshold"]
+        )
 
     def probability(self, evidence: Evidence) -> float:
-        z = self.intercept + sum(w * (x - m) / s for w, x, m, s in
-                                 zip(self.weights, features(evidence), self.means, self.scales))
+        z = self.intercept + sum(
+            w * (x - m) / s for w, x, m, s in zip(self.weights, features(evidence), self.means, self.scales)
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     def about_a_service(self, evidence: Evidence) -> bool:

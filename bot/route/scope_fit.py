@@ -3,6 +3,7 @@
 Run `python -m bot scope fit` after the catalogue, the lexicons, the NLU examples, the scope
 examples (labelled/scope_examples.yml) or the labelled sets change.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Intent -> about a service? Questions about a fee, papers or a channel are left out: with a
 # service named they are in scope, without one they are follow-ups, so they teach nothing clear.
 NLU_LABELS = {
-    "request_service": 1, "out_of_scope": 0, "chitchat": 0, "greet": 0, "goodbye": 0, "thanks": 0,
+    "request_service": 1,
+    "out_of_scope": 0,
+    "chitchat": 0,
+    "greet": 0,
+    "goodbye": 0,
+    "thanks": 0,
 }
 SCOPE_EXAMPLES = ROOT / "labelled" / "scope_examples.yml"
 # Our labelled route sets and the split each contributes (None: the whole file).
@@ -48,8 +54,7 @@ def nlu_messages(nlu_dir: Path = ROOT / "data" / "nlu") -> list[tuple[str, int]]
 
 def scope_examples(path: Path = SCOPE_EXAMPLES) -> list[tuple[str, int]]:
     examples = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return ([(text, 1) for text in examples["about_a_service"]]
-            + [(text, 0) for text in examples["not_about_a_service"]])
+    return [(text, 1) for text in examples["about_a_service"]] + [(text, 0) for text in examples["not_about_a_service"]]
 
 
 def labelled_messages() -> list[tuple[str, int]]:
@@ -75,8 +80,9 @@ def holdout_texts() -> set[str]:
 
 def training_messages() -> list[tuple[str, int]]:
     held_out = holdout_texts()
-    return [(text, label) for text, label in nlu_messages() + scope_examples() + labelled_messages()
-            if text not in held_out]
+    return [
+        (text, label) for text, label in nlu_messages() + scope_examples() + labelled_messages() if text not in held_out
+    ]
 
 
 def training_rows(index: ServiceIndex, messages: list[tuple[str, int]]) -> tuple[list[list[float]], list[int]]:
@@ -106,8 +112,11 @@ def fit(index: ServiceIndex) -> dict:
         "weights": [round(float(v), 6) for v in model.coef_[0]],
         "intercept": round(float(model.intercept_[0]), 6),
         "threshold": THRESHOLD,
-        "trained_on": {"messages": len(labels), "about_a_service": sum(labels),
-                       "accuracy": round(float(model.score(scaler.transform(rows), labels)), 4)},
+        "trained_on": {
+            "messages": len(labels),
+            "about_a_service": sum(labels),
+            "accuracy": round(float(model.score(scaler.transform(rows), labels)), 4),
+        },
     }
 
 

@@ -3,19 +3,24 @@
 Importing twice changes nothing; a changed record is updated in place; a record gone from the
 files is retired (deflection history still points at it) and comes back if it returns.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.store.models import ServiceRecord, utcnow
 from service_catalog.loader import Catalogue
 from service_catalog.schema import Service
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -32,16 +37,24 @@ def _content(service: Service) -> tuple[dict, str]:
     return record, digest
 
 
-def import_catalogue(session: Session, catalogue: Catalogue,
-                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_catalogue(
+    session: Session, catalogue: Catalogue, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
     result = ImportResult()
     existing = {row.id: row for row in session.scalars(select(ServiceRecord))}
     total = len(catalogue.services)
     for done, service in enumerate(catalogue.services, 1):
         record, digest = _content(service)
         row = existing.pop(service.id, None)
-        fields = dict(entity=service.id.split(".", 1)[0], name_en=service.name_en, name_ar=service.name_ar,
-                      fee_aed=service.fee_aed, status=service.status, content_hash=digest, record=record)
+        fields = dict(
+            entity=service.id.split(".", 1)[0],
+            name_en=service.name_en,
+            name_ar=service.name_ar,
+            fee_aed=service.fee_aed,
+            status=service.status,
+            content_hash=digest,
+            record=record,
+        )
         if row is None:
             session.add(ServiceRecord(id=service.id, **fields))
             result.added += 1
@@ -61,3 +74,20 @@ def import_catalogue(session: Session, catalogue: Catalogue,
             result.retired += 1
     session.commit()
     return result
+
+
+def import_at_start_up(database_url: str) -> None:
+    """The app brings the services table up to the catalogue when it starts (never inside a request).
+    A database that cannot be reached is logged, not fatal: the next start imports; until then the
+    metrics show services without a known fee as unknown."""
+    from bot.store import db
+    from service_catalog.loader import default_catalogue
+
+    try:
+        with db.session(database_url) as session:
+            try:
+                import_catalogue(session, default_catalogue())
+            except IntegrityError:  # another app server imported the same rows at the same moment
+                session.rollback()
+    except SQLAlchemyError as exc:
+        logger.warning("catalogue not imported at start-up (%s): the next start tries again", type(exc).__name__)

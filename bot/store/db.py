@@ -2,6 +2,7 @@
 
 Alembic (migrations/) is the only source of the schema: `alembic upgrade head` (make migrate, make run
 and the live test stack run it) creates and changes the tables; nothing here creates them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

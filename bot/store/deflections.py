@@ -1,4 +1,5 @@
 """Writing deflection events and hand-offs; no message text, no personal data."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,10 +9,10 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
+from bot.settings import get_settings
 from bot.store import db
 from bot.store.models import OUTCOMES, SOURCES, DeflectionEvent, Handoff, utcnow
 from bot.store.spool import get_spool
-from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 # The database is down or unreachable: the event waits in the spool instead.
@@ -28,21 +29,30 @@ def hash_conversation(conversation_id: str) -> str:
     return hmac.new(salt, conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def record_deflection(conversation_id: str, service_id: str, entity: str, channel: str, language: str,
-                      source: str, outcome: str) -> bool:
+def record_deflection(
+    conversation_id: str, service_id: str, entity: str, channel: str, language: str, source: str, outcome: str
+) -> bool:
     """Record what became of one visit; True when something new was written (or queued)."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    event = dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id, entity=entity,
-                 channel=channel, language=language, source=source, outcome=outcome)
+    event = dict(
+        conversation_hash=hash_conversation(conversation_id),
+        service_id=service_id,
+        entity=entity,
+        channel=channel,
+        language=language,
+        source=source,
+        outcome=outcome,
+    )
     return _deliver("deflection", event)
 
 
 def record_handoff(conversation_id: str, service_id: str | None, reason: str) -> None:
-    _deliver("handoff", dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id,
-                             reason=reason[:64]))
+    _deliver(
+        "handoff", dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id, reason=reason[:64])
+    )
 
 
 def flush_spool() -> int:
@@ -77,8 +87,10 @@ def _deliver(kind: str, event: dict) -> bool:
 
 def _write_deflection(event: dict) -> bool:
     with db.session() as session:
-        query = select(DeflectionEvent).where(DeflectionEvent.conversation_hash == event["conversation_hash"],
-                                              DeflectionEvent.service_id == event["service_id"])
+        query = select(DeflectionEvent).where(
+            DeflectionEvent.conversation_hash == event["conversation_hash"],
+            DeflectionEvent.service_id == event["service_id"],
+        )
         existing = session.scalars(query).first()
         if existing is None:
             session.add(DeflectionEvent(**event))

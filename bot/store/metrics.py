@@ -4,19 +4,17 @@ Fees come from the services table (the catalogue as imported; a service that lef
 its last imported fee). A deflected visit whose fee is unknown adds nothing to fee_aed and is counted
 in unknown_fee_count instead.
 """
+
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, case, desc, func, literal, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.deflections import OUTCOMES, SOURCES
-from bot.store.deflections import DEFLECTED_OUTCOMES
+from bot.store.deflections import DEFLECTED_OUTCOMES, OUTCOMES, SOURCES
 from bot.store.models import DeflectionEvent, ServiceRecord
 
 GROUPS = ("day", "entity", "service", "channel", "source")
@@ -69,8 +67,11 @@ def make_filters(tz: ZoneInfo, start: str | None = None, end: str | None = None,
     for name, allowed in closed.items():
         if fields.get(name) and fields[name] not in allowed:
             raise InvalidQuery(f"{name!r} must be one of {', '.join(allowed)}; got {fields[name][:40]!r}")
-    filters = Filters(parse_bound("from", start, tz, end=False), parse_bound("to", end, tz, end=True),
-                      **{k: (v or None) for k, v in fields.items()})
+    filters = Filters(
+        parse_bound("from", start, tz, end=False),
+        parse_bound("to", end, tz, end=True),
+        **{k: (v or None) for k, v in fields.items()},
+    )
     if filters.start and filters.end and filters.start >= filters.end:
         raise InvalidQuery(f"'from' ({start}) is after 'to' ({end})")
     return filters
@@ -95,8 +96,13 @@ def _day(session: Session, tz: ZoneInfo) -> ColumnElement:
 
 
 def _keys(session: Session, tz: ZoneInfo) -> dict[str, ColumnElement]:
-    return {"day": _day(session, tz), "entity": DeflectionEvent.entity, "service": DeflectionEvent.service_id,
-            "channel": DeflectionEvent.channel, "source": DeflectionEvent.source}
+    return {
+        "day": _day(session, tz),
+        "entity": DeflectionEvent.entity,
+        "service": DeflectionEvent.service_id,
+        "channel": DeflectionEvent.channel,
+        "source": DeflectionEvent.source,
+    }
 
 
 def _measures() -> list[ColumnElement]:
@@ -116,9 +122,14 @@ def _measures() -> list[ColumnElement]:
 
 
 def _where(query, filters: Filters):
-    columns = {"entity": DeflectionEvent.entity, "service": DeflectionEvent.service_id,
-               "channel": DeflectionEvent.channel, "source": DeflectionEvent.source,
-               "language": DeflectionEvent.language, "outcome": DeflectionEvent.outcome}
+    columns = {
+        "entity": DeflectionEvent.entity,
+        "service": DeflectionEvent.service_id,
+        "channel": DeflectionEvent.channel,
+        "source": DeflectionEvent.source,
+        "language": DeflectionEvent.language,
+        "outcome": DeflectionEvent.outcome,
+    }
     for name, column in columns.items():
         if getattr(filters, name) is not None:
             query = query.where(column == getattr(filters, name))
@@ -137,16 +148,22 @@ def _row(mapping) -> dict:
     return row
 
 
-def deflection_figures(session: Session, filters: Filters, group_by: tuple[str, ...], tz: ZoneInfo,
-                       top: int | None = None) -> list[dict]:
+def deflection_figures(
+    session: Session, filters: Filters, group_by: tuple[str, ...], tz: ZoneInfo, top: int | None = None
+) -> list[dict]:
     """One row per group (or one row in all without group_by): the keys, then MEASURES."""
     keys = _keys(session, tz)
     columns = [keys[name].label(name) for name in group_by]
     if "service" in group_by:  # names for the charts; max() keeps the query valid on PostgreSQL
-        columns += [func.max(ServiceRecord.name_en).label("service_name_en"),
-                    func.max(ServiceRecord.name_ar).label("service_name_ar")]
-    query = (select(*columns, *_measures()).select_from(DeflectionEvent)
-             .outerjoin(ServiceRecord, ServiceRecord.id == DeflectionEvent.service_id))
+        columns += [
+            func.max(ServiceRecord.name_en).label("service_name_en"),
+            func.max(ServiceRecord.name_ar).label("service_name_ar"),
+        ]
+    query = (
+        select(*columns, *_measures())
+        .select_from(DeflectionEvent)
+        .outerjoin(ServiceRecord, ServiceRecord.id == DeflectionEvent.service_id)
+    )
     query = _where(query, filters).group_by(*[keys[name] for name in group_by])
     order = [keys[name] for name in group_by]
     if top is not None:
@@ -165,22 +182,3 @@ def channels_seen(session: Session) -> list[str]:
 def change_percent(now: float, before: float) -> float | None:
     """Change on the day before in %, None when there was nothing the day before."""
     return round((now - before) / before * 100, 1) if before else None
-
-
-_synced: set[tuple[str, int]] = set()
-_sync_lock = threading.Lock()
-
-
-def sync_catalogue(session: Session, catalogue) -> None:
-    """Bring the services table up to the catalogue once per process and database (idempotent)."""
-    from bot.store.catalogue_import import import_catalogue
-
-    key = (str(session.get_bind().url), id(catalogue))
-    with _sync_lock:
-        if key in _synced:
-            return
-        try:
-            import_catalogue(session, catalogue)
-        except IntegrityError:  # another process imported the same rows at the same moment
-            session.rollback()
-        _synced.add(key)

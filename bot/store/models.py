@@ -1,6 +1,7 @@
 """Our tables. No message text and no personal data are stored in them, except the WhatsApp inbox and
 outbox, which hold a phone number (the inbox also the text) only until the message is processed or the
 reply delivered."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,7 +10,6 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, Integer,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base
-
 
 # The closed vocabularies of a deflection event (CHECK constraints in the database too).
 OUTCOMES = ("routed", "confirmed", "declined", "assisted_in_person", "handed_off")
@@ -30,8 +30,12 @@ class DeflectionEvent(Base):
     """A visit sent to a smart channel: one row per service per conversation; outcome moves on."""
 
     __tablename__ = "deflection_events"
-    __table_args__ = (UniqueConstraint("conversation_hash", "service_id", name="uq_deflection_conversation_service"),
-                      _one_of("outcome", OUTCOMES), _one_of("source", SOURCES), _one_of("language", LANGUAGES))
+    __table_args__ = (
+        UniqueConstraint("conversation_hash", "service_id", name="uq_deflection_conversation_service"),
+        _one_of("outcome", OUTCOMES),
+        _one_of("source", SOURCES),
+        _one_of("language", LANGUAGES),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,5 +1,6 @@
 """The spool, a durable local queue of deflection events: events that could not reach the database wait here, in order,
 and are written when it is back (exactly once: the writers are idempotent)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,9 @@ class Spool:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a queued event survives a crash
-        self._db.execute("CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-                         "payload TEXT NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL)"
+        )
 
     def put(self, kind: str, payload: dict) -> None:
         with self._lock:

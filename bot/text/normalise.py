@@ -2,6 +2,7 @@
 
 Each function does one transform; regexes are compiled once.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ _HAMZA_ON_WAW = re.compile("\u0624")  # ؤ -> و
 _HAMZA_ON_YA = re.compile("\u0626")  # ئ -> ي
 _ALEF_MAQSURA = re.compile("\u0649")  # ى -> ي
 _TAA_MARBUTA = re.compile("\u0629")  # ة -> ه
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _SPACES = re.compile(r"\s+")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _PERSIAN_LETTERS = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06af": "\u0643"})  # ک ی گ
@@ -53,12 +56,20 @@ def persian_letters_to_arabic(text: str) -> str:
 
 
 # The Arabic letter rules above as one table, for folding many words at once (word lists).
-_ARABIC_FOLDS = str.maketrans({
-    **dict.fromkeys("\u0622\u0623\u0625\u0671", "\u0627"), "\u0624": "\u0648", "\u0626": "\u064a",
-    "\u0649": "\u064a", "\u0629": "\u0647", "\u0640": None, "\u06a9": "\u0643", "\u06cc": "\u064a",
-    "\u06af": "\u0643",
-    **dict.fromkeys(chr(c) for c in (*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670, *range(0x6D6, 0x6EE))),
-})
+_ARABIC_FOLDS = str.maketrans(
+    {
+        **dict.fromkeys("\u0622\u0623\u0625\u0671", "\u0627"),
+        "\u0624": "\u0648",
+        "\u0626": "\u064a",
+        "\u0649": "\u064a",
+        "\u0629": "\u0647",
+        "\u0640": None,
+        "\u06a9": "\u0643",
+        "\u06cc": "\u064a",
+        "\u06af": "\u0643",
+        **dict.fromkeys(chr(c) for c in (*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670, *range(0x6D6, 0x6EE))),
+    }
+)
 
 
 def fold_arabic_letters(word: str) -> str:

@@ -1,5 +1,6 @@
 """Personal data out of our logs: Emirates ID numbers, phone numbers and e-mail addresses are
 replaced before any log record is formatted, in every logger of the process."""
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 "الرسوم"/"رسوم", "اقامتي"/"الاقامه", "المخالفات"/"مخالفه" meet on one stem. Input is
 normalised (bot.text.normalise); the output is never shown to people.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ import threading
 from functools import lru_cache
 
 import snowballstemmer
+
 from bot.text import arabic
 
 # A Snowball stemmer keeps the word it works on in itself: one per thread (the API routes in a pool).
@@ -24,7 +26,7 @@ _POSSESSIVE_T = "تي"  # اقامتي -> اقام, فاتورتي -> فاتور
 def stem_arabic(word: str) -> str:
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     if word.startswith("\u0648") and len(word) >= 4:
         word = word[1:]

@@ -4,6 +4,7 @@ Revision ID: 3c1d2e4f5a6b
 Revises: 80ff89d52b17
 Create Date: 2026-12-02
 """
+
 from alembic import op
 
 revision = "3c1d2e4f5a6b"

@@ -1,16 +1,17 @@
 """The action tests' fixture: a fake route core and catalogue, deflections recorded in memory."""
-import pytest
-from bot.route.contract import ChannelRef
 
+import pytest
+
+from bot.route.contract import ChannelRef
 from tests.support.actions import FAKE_SERVICES, Recorder, fake_route_text
 
 
 @pytest.fixture
 def recorder(monkeypatch) -> Recorder:
     """Fake route core + fake catalogue + recorded deflections (nothing touches a database)."""
-    import service_catalog.loader
-    import bot.store.deflections
     import bot.route
+    import bot.store.deflections
+    import service_catalog.loader
 
     rec = Recorder()
     monkeypatch.setattr(bot.route, "route_text", fake_route_text)

@@ -5,6 +5,7 @@ The catalogue-wide tests run every action that puts catalogue text into a reply 
 service of the real catalogue, render the Arabic response from domain.yml and look for Latin letters
 outside URLs. They fail where the data or service_catalog/glossary.yml is incomplete, and say where.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,12 @@ from tests.support.actions import DOMAIN, FAKE_SERVICES, make_tracker, responses
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 TEST_GLOSSARY = Glossary(
-    channels={"RTA Dubai app": "تطبيق هيئة الطرق والمواصلات في دبي", "RTA self-service kiosks": "أجهزة الخدمة الذاتية",
-              "RTA call centre 8009090": "مركز اتصال الهيئة 8009090", "DEWA app": "تطبيق ديوا"},
+    channels={
+        "RTA Dubai app": "تطبيق هيئة الطرق والمواصلات في دبي",
+        "RTA self-service kiosks": "أجهزة الخدمة الذاتية",
+        "RTA call centre 8009090": "مركز اتصال الهيئة 8009090",
+        "DEWA app": "تطبيق ديوا",
+    },
     documents={"Emirates ID": "بطاقة الهوية الإماراتية", "eye test result": "نتيجة فحص النظر"},
 )
 
@@ -49,10 +54,18 @@ def glossary(monkeypatch):
 
 # --- the fake catalogue: which field goes where -----------------------------------------------
 
+
 def test_route_answer_names_the_channel_in_arabic(recorder, glossary):
-    dispatcher, _ = run(ActionChooseService(), make_tracker(
-        "clarify_offered", text="2", entities=[], language="ar",
-        offered_services=["dewa.bill.pay", "rta.driving_licence.renew"]))
+    dispatcher, _ = run(
+        ActionChooseService(),
+        make_tracker(
+            "clarify_offered",
+            text="2",
+            entities=[],
+            language="ar",
+            offered_services=["dewa.bill.pay", "rta.driving_licence.renew"],
+        ),
+    )
     message = dispatcher.messages[0]
     assert message["channel_name"] == "تطبيق هيئة الطرق والمواصلات في دبي"
     assert recorder.deflections[0]["channel"] == "RTA Dubai app"  # the log keeps the catalogue's key
@@ -61,8 +74,11 @@ def test_route_answer_names_the_channel_in_arabic(recorder, glossary):
 def test_channels_documents_and_assisted_options_in_arabic(recorder, glossary):
     tracker = make_tracker("followup_in_focus", text="/ask_channel", language="ar")
     channels = run(ActionTellChannels(), tracker)[0].messages[0]["channels"]
-    assert channels.splitlines() == ["- تطبيق هيئة الطرق والمواصلات في دبي: https://www.rta.ae",
-                                     "- أجهزة الخدمة الذاتية", "- مركز اتصال الهيئة 8009090: tel:8009090"]
+    assert channels.splitlines() == [
+        "- تطبيق هيئة الطرق والمواصلات في دبي: https://www.rta.ae",
+        "- أجهزة الخدمة الذاتية",
+        "- مركز اتصال الهيئة 8009090: tel:8009090",
+    ]
     documents = run(ActionTellDocuments(), tracker)[0].messages[0]["documents"]
     assert documents == "- بطاقة الهوية الإماراتية\n- نتيجة فحص النظر"
     options = run(ActionCannotUseApp(), tracker)[0].messages[0]["options"]
@@ -78,9 +94,15 @@ def test_english_replies_keep_the_english(recorder, glossary):
 
 
 def test_a_records_own_arabic_wins(recorder, glossary, monkeypatch):
-    own = FAKE_SERVICES["rta.driving_licence.renew"].model_copy(update={
-        "documents_ar": ["الهوية", "فحص النظر"], "fee_text_ar": "320 درهم (21 سنة فأكثر)",
-        "channels": [FAKE_SERVICES["rta.driving_licence.renew"].channels[0].model_copy(update={"name_ar": "تطبيق الهيئة"})]})
+    own = FAKE_SERVICES["rta.driving_licence.renew"].model_copy(
+        update={
+            "documents_ar": ["الهوية", "فحص النظر"],
+            "fee_text_ar": "320 درهم (21 سنة فأكثر)",
+            "channels": [
+                FAKE_SERVICES["rta.driving_licence.renew"].channels[0].model_copy(update={"name_ar": "تطبيق الهيئة"})
+            ],
+        }
+    )
     monkeypatch.setitem(FAKE_SERVICES, own.id, own)
     tracker = make_tracker("followup_in_focus", text="/ask_fee", language="ar")
     assert run(ActionTellDocuments(), tracker)[0].messages[0]["documents"] == "- الهوية\n- فحص النظر"
@@ -103,19 +125,28 @@ def test_equal_scores_are_offered_in_demand_order(recorder, monkeypatch):
     monkeypatch.setitem(FAKE_SERVICES, dewa.id, dewa.model_copy(update={"demand": "high"}))
 
     def ref(s):
-        return ServiceRef(id=s.id, entity="rta", name_en=s.name_en, name_ar=s.name_ar, name_ar_verified=False,
-                          fee_aed=s.fee_aed)
+        return ServiceRef(
+            id=s.id, entity="rta", name_en=s.name_en, name_ar=s.name_ar, name_ar_verified=False, fee_aed=s.fee_aed
+        )
 
     def alt(s, score):
         return Alternative(id=s.id, entity="rta", name_en=s.name_en, name_ar=s.name_ar, score=score)
 
-    answer = RouteAnswer(language="en", out_of_scope=False, needs_clarification=True, service=ref(low), channel=None,
-                         alternatives=[alt(high, 0.5), alt(dewa, 0.4)], score=0.5)
+    answer = RouteAnswer(
+        language="en",
+        out_of_scope=False,
+        needs_clarification=True,
+        service=ref(low),
+        channel=None,
+        alternatives=[alt(high, 0.5), alt(dewa, 0.4)],
+        score=0.5,
+    )
     _, ids = choice_buttons(answer, "en")
     assert ids == [high.id, low.id, dewa.id]  # the tie is put in demand order, the lower score stays last
 
 
 # --- every active service of the real catalogue ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def catalogue():
@@ -124,14 +155,17 @@ def catalogue():
 
 @pytest.fixture
 def real_catalogue(recorder, monkeypatch, catalogue):
-    import service_catalog.loader
     import bot.route
+    import service_catalog.loader
 
     by_id = catalogue.by_id()
     monkeypatch.setattr(service_catalog.loader, "get_service", by_id.get)
     router = SimpleNamespace(catalogue=catalogue)
-    monkeypatch.setattr(bot.route, "default_router",
-                        lambda: SimpleNamespace(channel_for=lambda s: bot.route.Router.channel_for(router, s)))
+    monkeypatch.setattr(
+        bot.route,
+        "default_router",
+        lambda: SimpleNamespace(channel_for=lambda s: bot.route.Router.channel_for(router, s)),
+    )
     return [s for s in catalogue.services if s.status == "active"]
 
 
@@ -155,8 +189,10 @@ def _latin_in_arabic_replies(services, make_messages) -> tuple[dict[str, list[st
 
 def _report(bad: dict, words: Counter, services: list, what: str) -> str:
     sample = "; ".join(f"{sid}: {' '.join(ws[:6])}" for sid, ws in list(bad.items())[:8])
-    return (f"{what}: {len(bad)} of {len(services)} active services give an Arabic reply with Latin letters outside URLs"
-            f" (commonest words: {', '.join(w for w, _ in words.most_common(12))}). e.g. {sample}")
+    return (
+        f"{what}: {len(bad)} of {len(services)} active services give an Arabic reply with Latin letters outside URLs"
+        f" (commonest words: {', '.join(w for w, _ in words.most_common(12))}). e.g. {sample}"
+    )
 
 
 @pytest.mark.parametrize("action_name", sorted(ACTIONS))
@@ -173,6 +209,7 @@ def test_every_active_service_answers_in_arabic(real_catalogue, action_name):
 
 def test_every_active_service_is_routed_in_arabic(real_catalogue):
     """The main answer (action_find_service / action_choose_service / a follow-up naming a new service)."""
+
     def messages(service):
         tracker = make_tracker("clarify_offered", text="1", entities=[], language="ar", offered_services=[service.id])
         return run(ActionChooseService(), tracker)[0].messages
@@ -183,10 +220,23 @@ def test_every_active_service_is_routed_in_arabic(real_catalogue):
 
 def test_every_active_service_is_offered_in_arabic(real_catalogue):
     def buttons(service):
-        ref = ServiceRef(id=service.id, entity=service.id.split(".")[0], name_en=service.name_en,
-                         name_ar=service.name_ar, name_ar_verified=service.name_ar_verified, fee_aed=service.fee_aed)
-        answer = RouteAnswer(language="ar", out_of_scope=False, needs_clarification=True, service=ref, channel=None,
-                             alternatives=[], score=0.5)
+        ref = ServiceRef(
+            id=service.id,
+            entity=service.id.split(".")[0],
+            name_en=service.name_en,
+            name_ar=service.name_ar,
+            name_ar_verified=service.name_ar_verified,
+            fee_aed=service.fee_aed,
+        )
+        answer = RouteAnswer(
+            language="ar",
+            out_of_scope=False,
+            needs_clarification=True,
+            service=ref,
+            channel=None,
+            alternatives=[],
+            score=0.5,
+        )
         return [{"response": "utter_clarify", "buttons": choice_buttons(answer, "ar")[0]}]
 
     bad, words = _latin_in_arabic_replies(real_catalogue, buttons)

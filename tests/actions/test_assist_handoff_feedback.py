@@ -14,7 +14,9 @@ def test_cannot_use_app_with_service_in_focus(recorder):
 
 
 def test_cannot_use_app_without_assisted_channel(recorder):
-    tracker = make_tracker("followup_in_focus", text="no smartphone", intent="cannot_use_app", service_id="dewa.bill.pay")
+    tracker = make_tracker(
+        "followup_in_focus", text="no smartphone", intent="cannot_use_app", service_id="dewa.bill.pay"
+    )
     dispatcher, _ = run(ActionCannotUseApp(), tracker)
     assert responses(dispatcher) == ["utter_assisted_no_option"]
     assert recorder.outcomes == [("dewa.bill.pay", "assisted_in_person")]

@@ -13,8 +13,15 @@ def test_offered_button_routes_and_logs(recorder):
     assert slot_events(events)["service_id"] == "rta.driving_licence.replace_lost"
 
 
-@pytest.mark.parametrize("text,expected", [("2", "rta.driving_licence.replace_lost"), ("الثاني", "rta.driving_licence.replace_lost"),
-                                           ("the first one", "rta.driving_licence.renew"), ("١", "rta.driving_licence.renew")])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2", "rta.driving_licence.replace_lost"),
+        ("الثاني", "rta.driving_licence.replace_lost"),
+        ("the first one", "rta.driving_licence.renew"),
+        ("١", "rta.driving_licence.renew"),
+    ],
+)
 def test_typed_number_picks_the_offered_service(recorder, text, expected):
     tracker = make_tracker("clarify_offered", text=text, entities=[])
     dispatcher, events = run(ActionChooseService(), tracker)

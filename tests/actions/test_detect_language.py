@@ -9,11 +9,14 @@ def _language_after(text, intent="request_service", **slots):
     return slot_events(events)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("renew my driving licence", None),          # already English: nothing to change
-    ("ابي اجدد الليسن", "ar"),
-    ("abi adfa3 fatorat dewa", "ar"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("renew my driving licence", None),  # already English: nothing to change
+        ("ابي اجدد الليسن", "ar"),
+        ("abi adfa3 fatorat dewa", "ar"),
+    ],
+)
 def test_follows_last_message(text, expected):
     assert _language_after(text).get("language") == expected
 
@@ -22,7 +25,7 @@ def test_back_to_english():
     assert _language_after("renew my licence", language="ar") == {"language": "en"}
 
 
-@pytest.mark.parametrize("text", ["", "😀😀", "/choose_service{\"service_id\": \"x\"}", "123"])
+@pytest.mark.parametrize("text", ["", "😀😀", '/choose_service{"service_id": "x"}', "123"])
 def test_keeps_language_for_payloads_and_no_words(text):
     assert _language_after(text, language="ar") == {}
 
@@ -30,7 +33,9 @@ def test_keeps_language_for_payloads_and_no_words(text):
 def test_switch_language_sets_preference():
     assert _language_after("عربي لو سمحت", intent="switch_language") == {"language_preference": "ar", "language": "ar"}
     assert _language_after("كلمني انجليزي", intent="switch_language", language="ar") == {
-        "language_preference": "en", "language": "en"}
+        "language_preference": "en",
+        "language": "en",
+    }
 
 
 def test_preference_wins_over_detection():

@@ -14,9 +14,17 @@ def test_english_request_routes_and_logs(recorder):
     assert message["channel_name"] == "RTA Dubai app"
     assert message["fee"] == "320"
     assert message["link"] == "https://www.rta.ae"
-    assert recorder.deflections == [dict(conversation_id="fixture-en-1", service_id="rta.driving_licence.renew",
-                                         entity="rta", channel="RTA Dubai app", language="en", source="rest",
-                                         outcome="routed")]
+    assert recorder.deflections == [
+        dict(
+            conversation_id="fixture-en-1",
+            service_id="rta.driving_licence.renew",
+            entity="rta",
+            channel="RTA Dubai app",
+            language="en",
+            source="rest",
+            outcome="routed",
+        )
+    ]
     slots = slot_events(events)
     assert slots["service_id"] == "rta.driving_licence.renew"
     assert slots["feedback_pending"] is True
@@ -42,9 +50,12 @@ def test_clarification_offers_buttons_and_logs_nothing(recorder):
     assert len(buttons) == 3
     first = buttons[0]["payload"]
     assert first.startswith("/choose_service{")
-    assert json.loads(first[len("/choose_service"):]) == {"service_id": "rta.driving_licence.renew"}
+    assert json.loads(first[len("/choose_service") :]) == {"service_id": "rta.driving_licence.renew"}
     assert slot_events(events)["offered_services"] == [
-        "rta.driving_licence.renew", "rta.driving_licence.replace_lost", "dewa.bill.pay"]
+        "rta.driving_licence.renew",
+        "rta.driving_licence.replace_lost",
+        "dewa.bill.pay",
+    ]
     assert recorder.deflections == []
 
 
@@ -61,7 +72,7 @@ def test_out_of_scope_is_polite_and_not_logged(recorder):
     assert slot_events(events)["feedback_pending"] is False
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀🙏🔥", "x" * 5001, "/choose_service", "/nonsense{\"a\": 1}", "12345"])
+@pytest.mark.parametrize("text", ["", "   ", "😀🙏🔥", "x" * 5001, "/choose_service", '/nonsense{"a": 1}', "12345"])
 def test_bad_input_is_polite_and_not_logged(recorder, text):
     dispatcher, _ = run(ActionFindService(), make_tracker("route_request_en", text=text))
     assert responses(dispatcher) == ["utter_bad_input"]

@@ -33,7 +33,9 @@ def test_no_service_in_focus_asks_which(recorder):
 
 
 def test_documents(recorder):
-    dispatcher, _ = run(ActionTellDocuments(), make_tracker("followup_in_focus", text="what documents", intent="ask_documents"))
+    dispatcher, _ = run(
+        ActionTellDocuments(), make_tracker("followup_in_focus", text="what documents", intent="ask_documents")
+    )
     assert responses(dispatcher) == ["utter_documents"]
     assert dispatcher.messages[0]["documents"] == "- Emirates ID\n- eye test result"
 

@@ -1,4 +1,5 @@
 """The actions against the real route core, catalogue and deflection log (a temporary SQLite file)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -53,8 +54,11 @@ def test_bad_or_out_of_scope_input_writes_nothing(database, text):
 def test_unknown_button_id_writes_nothing(database):
     from bot.store.models import DeflectionEvent
 
-    tracker = make_tracker("clarify_offered", entities=[{"entity": "service_id", "value": "rta.no_such.service"}],
-                           offered_services=["rta.no_such.service"])
+    tracker = make_tracker(
+        "clarify_offered",
+        entities=[{"entity": "service_id", "value": "rta.no_such.service"}],
+        offered_services=["rta.no_such.service"],
+    )
     dispatcher, _ = run(ActionChooseService(), tracker)
     assert responses(dispatcher) == ["utter_choice_unknown"]
     assert _rows(DeflectionEvent) == []

@@ -1,4 +1,5 @@
 """Ambassadors' lookup: staff sign-in, the page, assisted deflections (real SQLite per test)."""
+
 import json
 
 import pytest
@@ -6,9 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from bot.api.main import create_app
-from bot.store.db import get_engine
-from bot.api.sessions import DEV_SECRET, STAFF_COOKIE as COOKIE
+from bot.api.sessions import DEV_SECRET
+from bot.api.sessions import STAFF_COOKIE as COOKIE
 from bot.settings import get_settings
+from bot.store.db import get_engine
 
 SECRETS = {"deira": "deira-code-1", "al-barsha": "barsha-code-2"}
 SERVICE = "rta.driving_licence.renew"
@@ -28,16 +30,23 @@ def make_client(database_url, monkeypatch):
 
 
 def signed_in(client, centre="deira", secret=None):
-    reply = client.post("/ambassador/sign-in", follow_redirects=False,
-                        data={"centre": centre, "secret": secret or SECRETS[centre], "lang": "en"})
+    reply = client.post(
+        "/ambassador/sign-in",
+        follow_redirects=False,
+        data={"centre": centre, "secret": secret or SECRETS[centre], "lang": "en"},
+    )
     assert reply.status_code == 303 and reply.headers["location"] == "/ambassador?lang=en"
     return client
 
 
 def events(database_url):
     with get_engine(database_url).connect() as connection:
-        return connection.execute(text("SELECT service_id, entity, channel, language, source, outcome, "
-                                       "conversation_hash FROM deflection_events")).all()
+        return connection.execute(
+            text(
+                "SELECT service_id, entity, channel, language, source, outcome, "
+                "conversation_hash FROM deflection_events"
+            )
+        ).all()
 
 
 def test_sign_in_then_the_page_opens(make_client):
@@ -54,14 +63,23 @@ def test_sign_in_then_the_page_opens(make_client):
 
 
 def test_cookie_flags(make_client):
-    reply = make_client().post("/ambassador/sign-in", follow_redirects=False,
-                               data={"centre": "deira", "secret": SECRETS["deira"]})
+    reply = make_client().post(
+        "/ambassador/sign-in", follow_redirects=False, data={"centre": "deira", "secret": SECRETS["deira"]}
+    )
     flags = reply.headers["set-cookie"].lower()
     assert "httponly" in flags and "samesite=strict" in flags and "secure" not in flags
 
 
-@pytest.mark.parametrize("centre, secret", [("deira", "wrong"), ("deira", ""), ("nowhere", "deira-code-1"),
-                                            ("al-barsha", "deira-code-1"), ("dev", DEV_SECRET)])
+@pytest.mark.parametrize(
+    "centre, secret",
+    [
+        ("deira", "wrong"),
+        ("deira", ""),
+        ("nowhere", "deira-code-1"),
+        ("al-barsha", "deira-code-1"),
+        ("dev", DEV_SECRET),
+    ],
+)
 def test_wrong_secret_is_refused(make_client, centre, secret):
     client = make_client()
     reply = client.post("/ambassador/sign-in", data={"centre": centre, "secret": secret}, follow_redirects=False)
@@ -77,8 +95,14 @@ def test_deflection_is_stored_as_an_ambassador_visit(make_client, database_url, 
     channel = router.catalogue.by_id()[SERVICE].channels[0].name
     assert reply.json() == {"recorded": True, "service_id": SERVICE, "entity": "rta", "channel": channel}
     [row] = events(database_url)
-    assert (row.service_id, row.entity, row.channel, row.language, row.source, row.outcome) == \
-        (SERVICE, "rta", channel, "ar", "ambassador", "routed")
+    assert (row.service_id, row.entity, row.channel, row.language, row.source, row.outcome) == (
+        SERVICE,
+        "rta",
+        channel,
+        "ar",
+        "ambassador",
+        "routed",
+    )
 
 
 def test_each_press_is_one_more_customer(make_client, database_url):
@@ -90,9 +114,16 @@ def test_each_press_is_one_more_customer(make_client, database_url):
     assert {r.language for r in rows} == {"en"}
 
 
-@pytest.mark.parametrize("body, status", [({"service_id": "nope.nothing"}, 404), ({"service_id": "rta"}, 404),
-                                          ({}, 422), ({"service_id": SERVICE, "language": "fr"}, 422),
-                                          ({"service_id": "x" * 200}, 422)])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"service_id": "nope.nothing"}, 404),
+        ({"service_id": "rta"}, 404),
+        ({}, 422),
+        ({"service_id": SERVICE, "language": "fr"}, 422),
+        ({"service_id": "x" * 200}, 422),
+    ],
+)
 def test_bad_deflections_write_nothing(make_client, database_url, body, status):
     client = signed_in(make_client())
     assert client.post("/api/v1/ambassador/deflections", json=body).status_code == status
@@ -142,11 +173,14 @@ def test_development_has_a_dev_secret_when_none_is_configured(make_client):
     assert client.get("/ambassador").status_code == 200
 
 
-@pytest.mark.parametrize("env", [
-    {"DALEEL_ENVIRONMENT": "production"},
-    {"DALEEL_ENVIRONMENT": "production", "DALEEL_AMBASSADOR_SECRETS": json.dumps(SECRETS)},  # no session key
-    {"DALEEL_ENVIRONMENT": "production", "DALEEL_SESSION_SECRET": "a-long-session-key"},    # no centres
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DALEEL_ENVIRONMENT": "production"},
+        {"DALEEL_ENVIRONMENT": "production", "DALEEL_AMBASSADOR_SECRETS": json.dumps(SECRETS)},  # no session key
+        {"DALEEL_ENVIRONMENT": "production", "DALEEL_SESSION_SECRET": "a-long-session-key"},  # no centres
+    ],
+)
 def test_production_is_closed_unless_configured(make_client, database_url, env):
     client = make_client(secrets=None, **env)
     form = client.get("/ambassador/sign-in?lang=ar")
@@ -160,8 +194,9 @@ def test_production_is_closed_unless_configured(make_client, database_url, env):
 
 def test_production_with_secrets_and_session_key_signs_in_with_a_secure_cookie(make_client):
     client = make_client(DALEEL_ENVIRONMENT="production", DALEEL_SESSION_SECRET="a-long-session-key")
-    reply = client.post("/ambassador/sign-in", follow_redirects=False,
-                        data={"centre": "al-barsha", "secret": SECRETS["al-barsha"]})
+    reply = client.post(
+        "/ambassador/sign-in", follow_redirects=False, data={"centre": "al-barsha", "secret": SECRETS["al-barsha"]}
+    )
     assert reply.status_code == 303 and "secure" in reply.headers["set-cookie"].lower()
     wrong = client.post("/ambassador/sign-in", data={"centre": "dev", "secret": DEV_SECRET})
     assert wrong.status_code == 401

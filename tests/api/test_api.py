@@ -1,4 +1,5 @@
 """The HTTP contract of POST /api/v1/route, /healthz and /docs."""
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,8 +16,16 @@ def test_route_answers_per_contract(client):
     response = client.post("/api/v1/route", json={"text": "renew my driving licence", "id": "req-1"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"id", "language", "out_of_scope", "needs_clarification", "service", "channel",
-                         "alternatives", "score"}
+    assert set(body) == {
+        "id",
+        "language",
+        "out_of_scope",
+        "needs_clarification",
+        "service",
+        "channel",
+        "alternatives",
+        "score",
+    }
     assert body["id"] == "req-1" and body["language"] == "en"
     assert body["service"]["id"] == "rta.driving_licence.renew" and body["service"]["entity"] == "rta"
     assert set(body["channel"]) == {"kind", "name", "url"}
@@ -24,7 +33,12 @@ def test_route_answers_per_contract(client):
 
 
 def test_arabic_in_arabic_out(client):
-    body = client.post("/api/v1/route", json={"text": "\u0627\u0628\u064a \u0627\u062f\u0641\u0639 \u0641\u0627\u062a\u0648\u0631\u0629 \u062f\u064a\u0648\u0627"}).json()
+    body = client.post(
+        "/api/v1/route",
+        json={
+            "text": "\u0627\u0628\u064a \u0627\u062f\u0641\u0639 \u0641\u0627\u062a\u0648\u0631\u0629 \u062f\u064a\u0648\u0627"
+        },
+    ).json()
     assert body["language"] == "ar" and body["service"]["entity"] == "dewa"
 
 
@@ -33,10 +47,18 @@ def test_out_of_scope_has_no_service(client):
     assert body["out_of_scope"] is True and body["service"] is None and body["channel"] is None
 
 
-@pytest.mark.parametrize("payload", [
-    {"text": ""}, {"text": "   "}, {"text": "x" * 10_000}, {"text": "\U0001F600"}, {"id": "no-text"}, {"text": 5},
-    {"text": None},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": ""},
+        {"text": "   "},
+        {"text": "x" * 10_000},
+        {"text": "\U0001f600"},
+        {"id": "no-text"},
+        {"text": 5},
+        {"text": None},
+    ],
+)
 def test_bad_input_is_a_422_with_a_message(client, payload):
     response = client.post("/api/v1/route", json=payload)
     assert response.status_code == 422

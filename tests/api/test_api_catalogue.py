@@ -1,4 +1,5 @@
 """Catalogue API: list, filter, paginate, get, search, entities; both languages; clear errors."""
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -39,12 +40,15 @@ def test_get_one_service_and_unknown_one(client):
 
 
 def test_search_uses_the_route_ranking(client):
-    body = client.get("/api/v1/services/search", params={"q": "\u062a\u062c\u062f\u064a\u062f \u0627\u0644\u0644\u064a\u0633\u0646"}).json()
+    body = client.get(
+        "/api/v1/services/search", params={"q": "\u062a\u062c\u062f\u064a\u062f \u0627\u0644\u0644\u064a\u0633\u0646"}
+    ).json()
     assert body["items"][0]["id"] == "rta.driving_licence.renew" and body["items"][0]["score"] == 1.0
 
 
-@pytest.mark.parametrize("params", [{"q": ""}, {"q": "\U0001F600"}, {}, {"q": "x", "per_page": 0},
-                                    {"q": "x", "page": -1}, {"q": "x" * 600}])
+@pytest.mark.parametrize(
+    "params", [{"q": ""}, {"q": "\U0001f600"}, {}, {"q": "x", "per_page": 0}, {"q": "x", "page": -1}, {"q": "x" * 600}]
+)
 def test_search_rejects_bad_queries(client, params):
     assert client.get("/api/v1/services/search", params=params).status_code == 422
 

@@ -1,4 +1,5 @@
 """Fuzz every HTTP endpoint from the app's own OpenAPI schema (schemathesis): never a 500."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings

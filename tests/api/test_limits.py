@@ -1,4 +1,5 @@
 """Rate limits per client and request size limits: refused with a clear answer, never a crash."""
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,8 +29,9 @@ def test_health_is_never_limited(client):
 
 
 def test_large_body_gets_413(client):
-    response = client.post("/api/v1/route", content=b'{"text": "' + b"a" * 5000 + b'"}',
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/route", content=b'{"text": "' + b"a" * 5000 + b'"}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413 and "larger than 2048" in response.json()["detail"]
 
 

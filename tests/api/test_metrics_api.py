@@ -1,10 +1,10 @@
 """Deflection metrics API against a real SQLite database filled through record_deflection."""
+
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +15,7 @@ from bot.store import db
 from bot.store.models import ServiceRecord
 from service_catalog.loader import default_catalogue
 from tests.support.metrics_seed import AUTH, RANGE, SAMPLE, TODAY, TOKEN, expected, fee, record_at, seed
+
 
 @pytest.fixture
 def client(database_url):
@@ -35,7 +36,7 @@ def get(client, path="/api/v1/metrics/deflections", **params):
 
 
 def test_sample_services_have_the_fees_the_tests_rely_on():
-    assert fee("rta.driving_licence.renew") and fee("salik.toll.pay") and fee("dewa.electricity_water.move_in")
+    assert fee("rta.driving_licence.renew") and fee("salik.tag.buy") and fee("dewa.electricity_water.move_out")
     assert fee("dewa.bill.pay") is None
 
 
@@ -61,16 +62,23 @@ def test_group_by_day_gives_each_day_its_own_figures(seeded):
 
 def test_days_are_dubai_calendar_days(client):
     # 21:30 UTC on the 11th is 01:30 on the 12th in Dubai.
-    record_at(datetime(2025, 3, 11, 21, 30, tzinfo=timezone.utc), "late", "salik.toll.pay", "salik", "Salik app")
+    record_at(datetime(2025, 3, 11, 21, 30, tzinfo=timezone.utc), "late", "salik.tag.buy", "salik", "Salik app")
     [group] = get(client, group_by="day")["groups"]
     assert group["day"] == "2025-03-12"
     assert get(client, **{"from": "2025-03-11", "to": "2025-03-11"})["totals"]["events"] == 0
 
 
-@pytest.mark.parametrize("name, value, column", [
-    ("entity", "rta", 3), ("service", "dewa.bill.pay", 2), ("channel", "DEWA app", 4),
-    ("source", "whatsapp", 5), ("language", "ar", 6), ("outcome", "declined", 7),
-])
+@pytest.mark.parametrize(
+    "name, value, column",
+    [
+        ("entity", "rta", 3),
+        ("service", "dewa.bill.pay", 2),
+        ("channel", "DEWA app", 4),
+        ("source", "whatsapp", 5),
+        ("language", "ar", 6),
+        ("outcome", "declined", 7),
+    ],
+)
 def test_each_filter_keeps_only_matching_events(seeded, name, value, column):
     rows = [r for r in SAMPLE if r[column] == value]
     report = get(seeded, **{name: value})
@@ -78,26 +86,35 @@ def test_each_filter_keeps_only_matching_events(seeded, name, value, column):
 
 
 def test_from_and_to_are_inclusive_days_or_exact_datetimes(seeded):
-    assert get(seeded, **{"from": "2025-03-11", "to": "2025-03-11"})["totals"] == \
-        expected([r for r in SAMPLE if r[0] == -1])
+    assert get(seeded, **{"from": "2025-03-11", "to": "2025-03-11"})["totals"] == expected(
+        [r for r in SAMPLE if r[0] == -1]
+    )
     # Datetimes are instants (naive ones in Dubai time): noon of the 10th up to noon of the 11th, both ends in.
-    assert get(seeded, **{"from": "2025-03-10T12:00", "to": "2025-03-11T12:00:00+04:00"})["totals"] == \
-        expected([r for r in SAMPLE if r[0] in (-2, -1)])
-    assert get(seeded, **{"from": "2025-03-10T12:00:01", "to": "2025-03-11"})["totals"] == \
-        expected([r for r in SAMPLE if r[0] == -1])
+    assert get(seeded, **{"from": "2025-03-10T12:00", "to": "2025-03-11T12:00:00+04:00"})["totals"] == expected(
+        [r for r in SAMPLE if r[0] in (-2, -1)]
+    )
+    assert get(seeded, **{"from": "2025-03-10T12:00:01", "to": "2025-03-11"})["totals"] == expected(
+        [r for r in SAMPLE if r[0] == -1]
+    )
     open_ended = seeded.get("/api/v1/metrics/deflections", params={"from": "2025-03-12"}, headers=AUTH).json()
     assert open_ended["totals"]["events"] == len([r for r in SAMPLE if r[0] == 0])
 
 
 def test_grouping_by_several_keys_in_either_form(seeded):
-    repeated = seeded.get("/api/v1/metrics/deflections", headers=AUTH,
-                          params=[("group_by", "entity"), ("group_by", "source"), *RANGE.items()]).json()
+    repeated = seeded.get(
+        "/api/v1/metrics/deflections",
+        headers=AUTH,
+        params=[("group_by", "entity"), ("group_by", "source"), *RANGE.items()],
+    ).json()
     joined = get(seeded, group_by="entity,source")
     assert repeated["groups"] == joined["groups"] and joined["group_by"] == ["entity", "source"]
     pairs = {(g["entity"], g["source"]): g for g in joined["groups"]}
     assert set(pairs) == {(r[3], r[5]) for r in SAMPLE}
-    assert pairs[("rta", "web")] == {"entity": "rta", "source": "web",
-                                     **expected([r for r in SAMPLE if r[3] == "rta" and r[5] == "web"])}
+    assert pairs[("rta", "web")] == {
+        "entity": "rta",
+        "source": "web",
+        **expected([r for r in SAMPLE if r[3] == "rta" and r[5] == "web"]),
+    }
     assert "day" not in joined["groups"][0] and "channel" not in joined["groups"][0]
 
 
@@ -113,11 +130,27 @@ def test_fee_value_per_service_from_the_catalogue_and_unknown_fees_apart(seeded)
     assert declined["deflected"] == 0 and declined["fee_aed"] == 0 and declined["declined"] == 1
 
 
-def test_a_service_gone_from_the_catalogue_keeps_its_last_imported_fee(client, database_url):
+def test_a_service_gone_from_the_catalogue_keeps_its_last_imported_fee(database_url):
+    """The app imports the catalogue when it starts: a service no longer in it is retired then."""
     with db.session(database_url) as session:
-        session.add(ServiceRecord(id="rta.old_permit.issue", entity="rta", name_en="Old permit",
-                                  name_ar="تصريح قديم", fee_aed=75.0, status="active", content_hash="x", record={}))
+        session.add(
+            ServiceRecord(
+                id="rta.old_permit.issue",
+                entity="rta",
+                name_en="Old permit",
+                name_ar="تصريح قديم",
+                fee_aed=75.0,
+                status="active",
+                content_hash="x",
+                record={},
+            )
+        )
         session.commit()
+    with TestClient(create_app()) as client:
+        _gone_from_the_catalogue(client, database_url)
+
+
+def _gone_from_the_catalogue(client, database_url):
     record_at(datetime(2025, 3, 12, 9, tzinfo=timezone.utc), "g1", "rta.old_permit.issue", "rta", "RTA Dubai app")
     record_at(datetime(2025, 3, 12, 9, tzinfo=timezone.utc), "g2", "rta.never_known.apply", "rta", "RTA Dubai app")
     groups = {g["service"]: g for g in get(client, group_by="service")["groups"]}
@@ -128,22 +161,29 @@ def test_a_service_gone_from_the_catalogue_keeps_its_last_imported_fee(client, d
     with db.session(database_url) as session:  # the catalogue was imported: the old one is retired
         old = session.get(ServiceRecord, "rta.old_permit.issue")
         assert old.retired_at is not None
-        assert session.scalar(select(ServiceRecord.fee_aed).where(ServiceRecord.id == "salik.toll.pay")) == \
-            fee("salik.toll.pay")
+        assert session.scalar(select(ServiceRecord.fee_aed).where(ServiceRecord.id == "salik.tag.buy")) == fee(
+            "salik.tag.buy"
+        )
 
 
 def test_top_services_are_the_most_deflected_first(seeded):
     groups = get(seeded, group_by="service", top=2)["groups"]
-    assert [g["service"] for g in groups] == ["rta.driving_licence.renew", "dewa.electricity_water.move_in"]
+    assert [g["service"] for g in groups] == ["rta.driving_licence.renew", "dewa.electricity_water.move_out"]
 
 
 def test_each_source_appears_in_the_metrics(client):
     for source in ("web", "whatsapp", "ambassador", "rest"):
-        record_at(datetime(2025, 3, 12, 8, tzinfo=timezone.utc), f"from-{source}", "salik.toll.pay", "salik",
-                  "Salik app", source=source)
+        record_at(
+            datetime(2025, 3, 12, 8, tzinfo=timezone.utc),
+            f"from-{source}",
+            "salik.tag.buy",
+            "salik",
+            "Salik app",
+            source=source,
+        )
     groups = {g["source"]: g for g in get(client, group_by="source")["groups"]}
     assert set(groups) == {"web", "whatsapp", "ambassador", "rest"}
-    assert all(g["deflected"] == 1 and g["fee_aed"] == fee("salik.toll.pay") for g in groups.values())
+    assert all(g["deflected"] == 1 and g["fee_aed"] == fee("salik.tag.buy") for g in groups.values())
 
 
 def read_csv(response) -> list[list[str]]:
@@ -171,28 +211,33 @@ def test_csv_export_has_a_header_and_the_same_figures(seeded):
 
 def test_csv_without_grouping_is_one_row_of_totals(seeded):
     header, totals = read_csv(seeded.get("/api/v1/metrics/deflections.csv", params=RANGE, headers=AUTH))
-    assert dict(zip(header, totals)) == {k: str(v) for k, v in expected().items()} | \
-        {"fee_aed": str(float(expected()["fee_aed"]))}
+    assert dict(zip(header, totals)) == {k: str(v) for k, v in expected().items()} | {
+        "fee_aed": str(float(expected()["fee_aed"]))
+    }
 
 
 def test_csv_cells_never_start_a_formula(client):
-    record_at(datetime(2025, 3, 12, 8, tzinfo=timezone.utc), "f", "salik.toll.pay", "salik", "=HYPERLINK(1)")
-    header, row = read_csv(client.get("/api/v1/metrics/deflections.csv", params={**RANGE, "group_by": "channel"},
-                                      headers=AUTH))
+    record_at(datetime(2025, 3, 12, 8, tzinfo=timezone.utc), "f", "salik.tag.buy", "salik", "=HYPERLINK(1)")
+    header, row = read_csv(
+        client.get("/api/v1/metrics/deflections.csv", params={**RANGE, "group_by": "channel"}, headers=AUTH)
+    )
     assert row[0] == "'=HYPERLINK(1)"
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"from": "2025-13-01"}, "'from' must be a date"),
-    ({"to": "yesterday"}, "'to' must be a date"),
-    ({"from": "2025-03-10T25:00"}, "'from' must be a date"),
-    ({"from": "2025-03-12", "to": "2025-03-10"}, "is after 'to'"),
-    ({"group_by": "week"}, "unknown group_by 'week'"),
-    ({"group_by": "day,hour"}, "unknown group_by 'hour'"),
-    ({"source": "fax"}, "'source' must be one of"),
-    ({"outcome": "maybe"}, "'outcome' must be one of"),
-    ({"language": "fr"}, "'language' must be one of"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"from": "2025-13-01"}, "'from' must be a date"),
+        ({"to": "yesterday"}, "'to' must be a date"),
+        ({"from": "2025-03-10T25:00"}, "'from' must be a date"),
+        ({"from": "2025-03-12", "to": "2025-03-10"}, "is after 'to'"),
+        ({"group_by": "week"}, "unknown group_by 'week'"),
+        ({"group_by": "day,hour"}, "unknown group_by 'hour'"),
+        ({"source": "fax"}, "'source' must be one of"),
+        ({"outcome": "maybe"}, "'outcome' must be one of"),
+        ({"language": "fr"}, "'language' must be one of"),
+    ],
+)
 def test_bad_queries_get_422_with_the_reason(client, params, message):
     for path in ("/api/v1/metrics/deflections", "/api/v1/metrics/deflections.csv"):
         response = client.get(path, params=params, headers=AUTH)
@@ -214,8 +259,9 @@ def test_day_over_day_compares_count_and_fee_with_the_day_before(seeded):
     assert result["previous"]["unknown_fee_count"] == 1
     first = seeded.get("/api/v1/metrics/deflections/day-over-day", params={"day": "2025-03-10"}, headers=AUTH).json()
     assert first["previous"]["deflected"] == 0 and first["deflected_change_percent"] is None
-    only_web = seeded.get("/api/v1/metrics/deflections/day-over-day", params={"day": "2025-03-12", "source": "web"},
-                          headers=AUTH).json()
+    only_web = seeded.get(
+        "/api/v1/metrics/deflections/day-over-day", params={"day": "2025-03-12", "source": "web"}, headers=AUTH
+    ).json()
     assert only_web["today"]["deflected"] == 3
 
 
@@ -229,8 +275,9 @@ def test_day_over_day_refuses_a_bad_day(client):
 PATHS = ("/api/v1/metrics/deflections", "/api/v1/metrics/deflections.csv", "/api/v1/metrics/deflections/day-over-day")
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
-                                     {"Authorization": "Bearer"}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}, {"Authorization": "Bearer"}]
+)
 def test_metrics_refused_without_the_manager_token(client, headers):
     for path in PATHS:
         response = client.get(path, headers=headers)
@@ -286,6 +333,7 @@ def test_dashboard_session_cookie_opens_the_api_until_sign_out(client):
 
 # --- the page itself (the charts are checked in a real browser: test_dashboard_browser.py) ----
 
+
 def test_dashboard_sends_strangers_to_the_sign_in_form(client):
     response = client.get("/dashboard?lang=ar", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/dashboard/sign-in?lang=ar"
@@ -295,8 +343,9 @@ def test_dashboard_sends_strangers_to_the_sign_in_form(client):
     assert wrong.status_code == 401 and "رمز الدخول غير صحيح" in wrong.text
 
 
-@pytest.mark.parametrize("lang, direction, title", [("en", "ltr", "Deflection dashboard"),
-                                                    ("ar", "rtl", "لوحة الزيارات الموفَّرة")])
+@pytest.mark.parametrize(
+    "lang, direction, title", [("en", "ltr", "Deflection dashboard"), ("ar", "rtl", "لوحة الزيارات الموفَّرة")]
+)
 def test_dashboard_page_in_both_languages(seeded, lang, direction, title):
     seeded.post("/dashboard/sign-in", data={"password": TOKEN})
     page = seeded.get("/dashboard", params={"lang": lang, **RANGE, "source": "web"})

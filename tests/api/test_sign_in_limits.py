@@ -2,6 +2,7 @@
 
 The real app (TestClient) with its real limiter: in memory, and in Redis shared by two app servers.
 """
+
 import json
 import uuid
 
@@ -23,8 +24,13 @@ def make_client(database_url, monkeypatch):
     apps = {}
 
     def make(address="10.0.0.1", **env):
-        values = {"AMBASSADOR_SECRETS": json.dumps(SECRETS), "DASHBOARD_TOKEN": TOKEN,
-                  "SIGN_IN_CLIENT_LIMIT": "3/15 minutes", "SIGN_IN_ACCOUNT_LIMIT": "5/15 minutes", **env}
+        values = {
+            "AMBASSADOR_SECRETS": json.dumps(SECRETS),
+            "DASHBOARD_TOKEN": TOKEN,
+            "SIGN_IN_CLIENT_LIMIT": "3/15 minutes",
+            "SIGN_IN_ACCOUNT_LIMIT": "5/15 minutes",
+            **env,
+        }
         for name, value in values.items():
             monkeypatch.setenv(f"DALEEL_{name}", value)
         get_settings.cache_clear()
@@ -37,8 +43,9 @@ def make_client(database_url, monkeypatch):
 
 
 def staff(client, secret="wrong", centre="deira", lang="en"):
-    return client.post("/ambassador/sign-in", data={"centre": centre, "secret": secret, "lang": lang},
-                       follow_redirects=False)
+    return client.post(
+        "/ambassador/sign-in", data={"centre": centre, "secret": secret, "lang": lang}, follow_redirects=False
+    )
 
 
 def manager(client, password="wrong", lang="en"):
@@ -122,8 +129,11 @@ def test_the_pause_ends_when_the_window_has_passed(make_client):
 
 def test_app_servers_sharing_redis_share_the_count(database_url, monkeypatch, require_redis):
     centre = f"centre-{uuid.uuid4().hex[:8]}"  # keys of their own: other runs may share this Redis
-    for name, value in {"AMBASSADOR_SECRETS": json.dumps({centre: "the-code"}), "SIGN_IN_CLIENT_LIMIT": "3/15 minutes",
-                        "RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/2"}.items():
+    for name, value in {
+        "AMBASSADOR_SECRETS": json.dumps({centre: "the-code"}),
+        "SIGN_IN_CLIENT_LIMIT": "3/15 minutes",
+        "RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/2",
+    }.items():
         monkeypatch.setenv(f"DALEEL_{name}", value)
     get_settings.cache_clear()
     address = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"

@@ -1,5 +1,6 @@
 """The dashboard in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright) against the
 app under uvicorn with a temporary SQLite database filled through record_deflection."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,16 @@ from devtools.live import ROOT, _wait, free_port
 from tests.support.metrics_seed import DUBAI, SAMPLE, TOKEN, seed
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (make browser)")
@@ -32,9 +41,13 @@ def app_url(database_url, tmp_path):
     env = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     env.pop("DALEEL_DASHBOARD_TOKEN", None)
     env.pop("DALEEL_ENVIRONMENT", None)
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "bot.api.main:app", "--host", "127.0.0.1",
-                                "--port", str(port)], cwd=ROOT, env=env, stdout=log.open("w"),
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bot.api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{url}/dashboard/sign-in", process, log, 90)
@@ -109,8 +122,9 @@ def test_dashboard_draws_the_charts_in_a_real_browser(app_url, browser, tmp_path
         page.click("#filters button[type=submit]")
     page.wait_for_selector("body[data-ready='true']", timeout=60_000)
     assert "source=whatsapp" in page.url
-    assert page.locator("dd[data-measure='deflected']").inner_text() == str(deflected([r for r in SAMPLE
-                                                                                        if r[5] == "whatsapp"]))
+    assert page.locator("dd[data-measure='deflected']").inner_text() == str(
+        deflected([r for r in SAMPLE if r[5] == "whatsapp"])
+    )
 
     # The Arabic page: right to left, Arabic labels and service names in the charts.
     with page.expect_navigation():

@@ -1,5 +1,6 @@
 """The chat widget and the ambassadors' lookup page in a real headless Chromium (Debian's), against
 the live stack (the app talks to the real Rasa and action server). Screenshots go to var/screenshots/."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from playwright.sync_api import expect, sync_playwright
 
 from bot.api.sessions import DEV_CENTRE, DEV_SECRET
@@ -22,8 +22,16 @@ from devtools.live import query
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 780}
 DESKTOP = {"width": 1280, "height": 860}
 ANSWER = 90_000  # ms: a reply goes through Rasa and the action server on a busy machine
@@ -79,6 +87,7 @@ def ambassador_events(database_url: str) -> int:
 
 
 # --- the chat ------------------------------------------------------------------------------------
+
 
 def test_english_chat_with_buttons_survives_a_reload(stack, browser, page_errors):
     page = new_page(browser, page_errors, PHONE)
@@ -157,8 +166,10 @@ def test_new_conversation_starts_afresh(stack, browser, page_errors):
 @pytest.fixture
 def shop_site(stack):
     """Somebody else's site (another origin) that embeds the widget with one script tag."""
-    page = (f'<!doctype html><html lang="en"><body><h1>A shop</h1>'
-            f'<script src="{stack.app_url}/static/widget.js" async></script></body></html>').encode()
+    page = (
+        f'<!doctype html><html lang="en"><body><h1>A shop</h1>'
+        f'<script src="{stack.app_url}/static/widget.js" async></script></body></html>'
+    ).encode()
 
     class Shop(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -206,11 +217,20 @@ def app_without_rasa(tmp_path_factory):
     dead.bind(("127.0.0.1", 0))
     dead_port = dead.getsockname()[1]
     workdir = tmp_path_factory.mktemp("norasa")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DALEEL_RASA_URL": f"http://127.0.0.1:{dead_port}",
-           "DALEEL_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DALEEL_RASA_URL": f"http://127.0.0.1:{dead_port}",
+        "DALEEL_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
+    }
     log = (workdir / "app.log").open("w")
-    process = subprocess.Popen([str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port),
-                                "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port), "--host", "127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{app_port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -238,13 +258,16 @@ def test_chat_says_so_when_the_assistant_is_down(app_without_rasa, browser, page
 
 # --- the ambassadors' lookup page --------------------------------------------------------------------
 
+
 def focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.className")
 
 
 def focus_is_visible(page) -> bool:
-    return page.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
-                         "return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()")
+    return page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()"
+    )
 
 
 def test_lookup_with_the_keyboard_alone(stack, browser, page_errors):

@@ -3,6 +3,7 @@
 Rasa is a small fake injected through the FastAPI dependency here (its real counterpart is in
 test_whatsapp_e2e.py); the database, the signature check, the HTTP calls and the retries are real.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,17 +19,26 @@ import uvicorn
 import yaml
 from fastapi.testclient import TestClient
 
-from bot.api.main import create_app
 from bot.api.deps import get_rasa_client
-from bot.settings import ROOT, get_settings
+from bot.api.main import create_app
 from bot.channels.whatsapp import inbox, outbox
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.messages import MESSAGES
 from bot.channels.whatsapp.payload import parse
 from bot.channels.whatsapp.signature import sign
+from bot.settings import ROOT, get_settings
 from devtools.live import free_port, query
-from tests.support.whatsapp import (ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, SENDER, VERIFY_TOKEN, FakeGraph,
-                                    FakeRasa, payload, post)
+from tests.support.whatsapp import (
+    ACCESS_TOKEN,
+    PHONE_NUMBER_ID,
+    SECRET,
+    SENDER,
+    VERIFY_TOKEN,
+    FakeGraph,
+    FakeRasa,
+    payload,
+    post,
+)
 
 TEMPLATES = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
 
@@ -41,12 +51,19 @@ def graph():
 
 
 def configure_whatsapp(graph, monkeypatch) -> None:
-    values = {"WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-              "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-              "GRAPH_API_URL": graph.url, "WHATSAPP_RETRY_INITIAL_SECONDS": "0.01",
-              "WHATSAPP_RETRY_MAX_SECONDS": "0.05", "WHATSAPP_SEND_ATTEMPTS": "3", "WHATSAPP_SEND_TIMEOUT_SECONDS": "2",
-              # The app retries its inbox at start-up only here: the tests below run the retries themselves.
-              "WHATSAPP_INBOX_RETRY_SECONDS": "0"}
+    values = {
+        "WHATSAPP_APP_SECRET": SECRET,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "GRAPH_API_URL": graph.url,
+        "WHATSAPP_RETRY_INITIAL_SECONDS": "0.01",
+        "WHATSAPP_RETRY_MAX_SECONDS": "0.05",
+        "WHATSAPP_SEND_ATTEMPTS": "3",
+        "WHATSAPP_SEND_TIMEOUT_SECONDS": "2",
+        # The app retries its inbox at start-up only here: the tests below run the retries themselves.
+        "WHATSAPP_INBOX_RETRY_SECONDS": "0",
+    }
     for key, value in values.items():
         monkeypatch.setenv(f"DALEEL_{key}", value)
     get_settings.cache_clear()
@@ -74,20 +91,26 @@ def client(whatsapp_env, rasa):
 
 # --- verification ----------------------------------------------------------------------------
 
+
 def test_verification_echoes_the_challenge_for_our_token(client):
-    response = client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
-                                                        "hub.challenge": "1158201444"})
+    response = client.get(
+        "/webhooks/whatsapp",
+        params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
+    )
     assert response.status_code == 200
     assert response.text == "1158201444"
     assert response.headers["content-type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize("params", [
-    {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
-    {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"},
-    {"hub.mode": "subscribe", "hub.challenge": "1"},
-    {},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+        {},
+    ],
+)
 def test_verification_refuses_a_wrong_token_or_mode(client, params):
     response = client.get("/webhooks/whatsapp", params=params)
     assert response.status_code == 403
@@ -99,8 +122,9 @@ def test_without_configured_secrets_the_webhook_is_closed(database_url, rasa):
     app = create_app()
     app.dependency_overrides[get_rasa_client] = lambda: rasa
     with TestClient(app) as test_client:
-        verify = test_client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": "",
-                                                                "hub.challenge": "1"})
+        verify = test_client.get(
+            "/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
+        )
         signed_with_empty_secret = post(test_client, payload("text"), secret="")
     assert verify.status_code == 403
     assert signed_with_empty_secret.status_code == 403
@@ -109,12 +133,16 @@ def test_without_configured_secrets_the_webhook_is_closed(database_url, rasa):
 
 # --- signature and malformed bodies -----------------------------------------------------------
 
-@pytest.mark.parametrize("headers, status", [
-    ({"secret": None}, 401),
-    ({"secret": "someone-else's-secret"}, 403),
-    ({"signature": "sha256=" + "0" * 64}, 403),
-    ({"signature": "md5=abc"}, 403),
-])
+
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ({"secret": None}, 401),
+        ({"secret": "someone-else's-secret"}, 403),
+        ({"signature": "sha256=" + "0" * 64}, 403),
+        ({"signature": "md5=abc"}, 403),
+    ],
+)
 def test_unsigned_or_badly_signed_posts_never_reach_rasa(client, rasa, graph, whatsapp_env, headers, status):
     response = post(client, payload("text"), **headers)
     assert response.status_code == status
@@ -130,12 +158,15 @@ def test_signature_is_over_the_raw_body(client, rasa):
     assert post(client, raw, signature=sign(raw, SECRET)).status_code == 200
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"{not json", "not valid JSON"),
-    (b"\xff\xfe\x00", "not valid JSON"),
-    (b"[1, 2]", "JSON object"),
-    (b'"text"', "JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'"text"', "JSON object"),
+    ],
+)
 def test_malformed_signed_bodies_get_a_clear_400(client, rasa, body, reason):
     response = post(client, body)
     assert response.status_code == 400
@@ -144,13 +175,18 @@ def test_malformed_signed_bodies_get_a_clear_400(client, rasa, body, reason):
 
 
 def test_unexpected_shapes_are_acknowledged_not_crashed_on(client, rasa):
-    for body in [{}, {"entry": "x"}, {"entry": [{"changes": [{"value": None}]}]},
-                 {"entry": [{"changes": [{"value": {"messages": [{"type": "text"}, 5, {"id": "x", "from": "y"}]}}]}]}]:
+    for body in [
+        {},
+        {"entry": "x"},
+        {"entry": [{"changes": [{"value": None}]}]},
+        {"entry": [{"changes": [{"value": {"messages": [{"type": "text"}, 5, {"id": "x", "from": "y"}]}}]}]},
+    ]:
         assert post(client, body).status_code == 200
     assert rasa.calls == []
 
 
 # --- messages in, replies out -----------------------------------------------------------------
+
 
 def test_text_goes_to_rasa_and_the_reply_to_the_graph_api(client, rasa, graph):
     response = post(client, payload("text", text="renew my driving licence"))
@@ -159,9 +195,13 @@ def test_text_goes_to_rasa_and_the_reply_to_the_graph_api(client, rasa, graph):
     [request] = graph.requests
     assert request["path"] == f"/v21.0/{PHONE_NUMBER_ID}/messages"
     assert request["authorization"] == f"Bearer {ACCESS_TOKEN}"
-    assert request["json"] == {"messaging_product": "whatsapp", "recipient_type": "individual", "to": SENDER,
-                               "type": "text", "text": {"preview_url": True,
-                                                        "body": "You can do it through the RTA Dubai app."}}
+    assert request["json"] == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": SENDER,
+        "type": "text",
+        "text": {"preview_url": True, "body": "You can do it through the RTA Dubai app."},
+    }
 
 
 def test_a_replayed_message_id_is_processed_once(client, rasa, graph, whatsapp_env):
@@ -178,11 +218,14 @@ def test_a_replayed_message_id_is_processed_once(client, rasa, graph, whatsapp_e
     assert len(query(whatsapp_env, "SELECT message_id FROM whatsapp_processed_messages")) == 2
 
 
-@pytest.mark.parametrize("fixture, rasa_payload", [
-    ("button_reply", "/affirm"),
-    ("list_reply", '/choose_service{"service_id": "rta.driving_licence.renew"}'),
-    ("button", "/ask_human"),
-])
+@pytest.mark.parametrize(
+    "fixture, rasa_payload",
+    [
+        ("button_reply", "/affirm"),
+        ("list_reply", '/choose_service{"service_id": "rta.driving_licence.renew"}'),
+        ("button", "/ask_human"),
+    ],
+)
 def test_reply_buttons_and_list_choices_send_their_payload(client, rasa, fixture, rasa_payload):
     assert post(client, payload(fixture)).status_code == 200
     assert rasa.calls == [(SENDER, rasa_payload)]
@@ -217,13 +260,18 @@ def test_the_polite_answer_follows_the_conversation_language(client, rasa, graph
 
 # --- rendering Rasa's buttons -----------------------------------------------------------------
 
+
 def buttons(*titles: str) -> list[dict]:
     return [{"title": title, "payload": f'/choose_service{{"service_id": "s.{i}"}}'} for i, title in enumerate(titles)]
 
 
 def test_up_to_three_short_buttons_become_reply_buttons(client, rasa, graph):
-    rasa.replies = [{"text": "Did this help?", "buttons": [{"title": "Yes", "payload": "/affirm"},
-                                                            {"title": "No", "payload": "/deny"}]}]
+    rasa.replies = [
+        {
+            "text": "Did this help?",
+            "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        }
+    ]
     post(client, payload("text"))
     [message] = graph.delivered
     assert message["type"] == "interactive"
@@ -231,12 +279,17 @@ def test_up_to_three_short_buttons_become_reply_buttons(client, rasa, graph):
     assert message["interactive"]["body"]["text"] == "Did this help?"
     assert message["interactive"]["action"]["buttons"] == [
         {"type": "reply", "reply": {"id": "/affirm", "title": "Yes"}},
-        {"type": "reply", "reply": {"id": "/deny", "title": "No"}}]
+        {"type": "reply", "reply": {"id": "/deny", "title": "No"}},
+    ]
 
 
 def test_four_to_ten_choices_become_a_list(client, rasa, graph):
-    rasa.replies = [{"text": "Which one do you mean?", "buttons": buttons("Renew licence", "Lost licence",
-                                                                          "Replace licence", "Licence fines")}]
+    rasa.replies = [
+        {
+            "text": "Which one do you mean?",
+            "buttons": buttons("Renew licence", "Lost licence", "Replace licence", "Licence fines"),
+        }
+    ]
     post(client, payload("text"))
     [message] = graph.delivered
     assert message["interactive"]["type"] == "list"
@@ -247,8 +300,11 @@ def test_four_to_ten_choices_become_a_list(client, rasa, graph):
 
 
 def test_choices_that_do_not_fit_become_numbered_text_and_a_number_answers(client, rasa, graph):
-    long_titles = ["Renew a vehicle registration (mulkiya)", "Pay traffic fines through the RTA app",
-                   "Replace a lost driving licence card"]
+    long_titles = [
+        "Renew a vehicle registration (mulkiya)",
+        "Pay traffic fines through the RTA app",
+        "Replace a lost driving licence card",
+    ]
     rasa.replies = [{"text": "Which one do you mean?", "buttons": buttons(*long_titles)}]
     post(client, payload("text", message_id="wamid.n-1"))
     [message] = graph.texts()
@@ -263,15 +319,17 @@ def test_choices_that_do_not_fit_become_numbered_text_and_a_number_answers(clien
 
 
 def test_titles_numbered_by_the_actions_are_not_numbered_twice(client, rasa, graph):
-    rasa.replies = [{"text": "Which one?", "buttons": buttons(*[f"{i}. A service with a long name number {i}"
-                                                               for i in (1, 2, 3)])}]
+    rasa.replies = [
+        {"text": "Which one?", "buttons": buttons(*[f"{i}. A service with a long name number {i}" for i in (1, 2, 3)])}
+    ]
     post(client, payload("text"))
     assert "1. A service with a long name number 1\n2. A service" in graph.texts()[0]
 
 
 def test_an_arabic_digit_chooses_too_and_choices_are_per_sender(client, rasa, graph):
-    rasa.replies = [{"text": "أي خدمة تقصد؟", "buttons": buttons(*["خدمة طويلة الاسم جداً رقم " + str(i)
-                                                                 for i in range(12)])}]
+    rasa.replies = [
+        {"text": "أي خدمة تقصد؟", "buttons": buttons(*["خدمة طويلة الاسم جداً رقم " + str(i) for i in range(12)])}
+    ]
     post(client, payload("text", message_id="wamid.a-1"))
     assert graph.texts()[0].endswith(TEMPLATES["reply_with_number"]["ar"])
     post(client, payload("text", message_id="wamid.a-2", sender="971500000002", text="3"))
@@ -281,6 +339,7 @@ def test_an_arabic_digit_chooses_too_and_choices_are_per_sender(client, rasa, gr
 
 
 # --- Graph API outage, outbox, resend ---------------------------------------------------------
+
 
 def test_transient_graph_failures_are_retried(client, graph, whatsapp_env):
     graph.failures = 2
@@ -327,8 +386,9 @@ def test_resend_from_the_command_line(client, graph, whatsapp_env):
     graph.always_fail = True
     post(client, payload("text"))
     graph.always_fail = False
-    result = subprocess.run([sys.executable, "-m", "bot.channels.whatsapp", "resend"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.channels.whatsapp", "resend"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert '"sent": 1' in result.stdout
     assert graph.texts() == ["You can do it through the RTA Dubai app."]
@@ -372,8 +432,12 @@ def test_meta_gets_its_200_before_the_graph_api_retries_end(whatsapp_env, graph,
             time.sleep(0.05)
         raw = json.dumps(payload("text")).encode()
         started = time.monotonic()
-        response = httpx.post(f"http://127.0.0.1:{port}/webhooks/whatsapp", content=raw,
-                              headers={"X-Hub-Signature-256": sign(raw, SECRET)}, timeout=10)
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/webhooks/whatsapp",
+            content=raw,
+            headers={"X-Hub-Signature-256": sign(raw, SECRET)},
+            timeout=10,
+        )
         answered_in = time.monotonic() - started
         assert response.status_code == 200
         assert answered_in < 1.0  # the retries wait 0.5 + 1 s before giving up
@@ -455,8 +519,9 @@ def test_a_leased_message_waits_and_concurrent_retries_process_it_once(whatsapp_
     assert len(rasa.calls) == 1 and len(graph.delivered) == 1
 
 
-def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_data(whatsapp_env, graph,
-                                                                                      monkeypatch, caplog):
+def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_data(
+    whatsapp_env, graph, monkeypatch, caplog
+):
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("DALEEL_RASA_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("DALEEL_WHATSAPP_INBOX_MAX_ATTEMPTS", "3")
@@ -468,11 +533,13 @@ def test_rasa_unreachable_apologises_once_retries_and_gives_up_without_keeping_d
     assert row.done_at is None and row.apologised and row.text == secret_text and row.attempts == 1
     assert graph.texts() == [TEMPLATES["unavailable"]["en"]]
 
-    again = subprocess.run([sys.executable, "-m", "bot.channels.whatsapp", "retry"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot.channels.whatsapp", "retry"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 1 and '"retry": 1' in again.stdout  # still down: kept for the next run
-    last = subprocess.run([sys.executable, "-m", "bot.channels.whatsapp", "retry"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    last = subprocess.run(
+        [sys.executable, "-m", "bot.channels.whatsapp", "retry"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert last.returncode == 0 and '"gave_up": 1' in last.stdout
     assert graph.texts() == [TEMPLATES["unavailable"]["en"]]  # apologised once, not at every attempt
     [row] = query(whatsapp_env, INBOX)

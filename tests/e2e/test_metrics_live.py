@@ -1,4 +1,5 @@
 """A real conversation (Rasa REST webhook -> action server -> database) shows in the live app's metrics API."""
+
 import uuid
 
 import httpx
@@ -9,11 +10,17 @@ SERVICE = "gdrfa.residence_visa.renew"
 
 
 def rest_figures(stack) -> dict:
-    response = httpx.get(f"{stack.app_url}/api/v1/metrics/deflections", headers=AUTH, timeout=120,
-                         params={"service": SERVICE, "group_by": "source,service"})
+    response = httpx.get(
+        f"{stack.app_url}/api/v1/metrics/deflections",
+        headers=AUTH,
+        timeout=120,
+        params={"service": SERVICE, "group_by": "source,service"},
+    )
     assert response.status_code == 200, response.text
-    return next((g for g in response.json()["groups"] if g["source"] == "rest"),
-                {"deflected": 0, "fee_aed": 0.0, "unknown_fee_count": 0})
+    return next(
+        (g for g in response.json()["groups"] if g["source"] == "rest"),
+        {"deflected": 0, "fee_aed": 0.0, "unknown_fee_count": 0},
+    )
 
 
 def test_a_conversation_through_rasa_is_counted_in_the_metrics_api(live_stack):

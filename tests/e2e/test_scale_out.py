@@ -1,5 +1,6 @@
 """Two Rasa servers share conversations: trackers in PostgreSQL, locks in Redis, app store in
 PostgreSQL. A conversation started on one server goes on, with its context, on the other."""
+
 import uuid
 
 import pytest
@@ -20,13 +21,24 @@ def two_servers(tmp_path_factory, request):
         store_url = live.create_database(store)
     except OperationalError:
         missing_service(request, "PostgreSQL not reachable at 127.0.0.1:5432: scale-out test skipped")
-    env = {"DALEEL_TRACKER_DB_HOST": "127.0.0.1", "DALEEL_TRACKER_DB_PORT": "5432",
-           "DALEEL_TRACKER_DB_NAME": trackers, "DALEEL_TRACKER_DB_USER": "postgres",
-           "DALEEL_TRACKER_DB_PASSWORD": "", "DALEEL_REDIS_HOST": "127.0.0.1", "DALEEL_REDIS_PORT": "6379",
-           "DALEEL_REDIS_DB": "3"}
+    env = {
+        "DALEEL_TRACKER_DB_HOST": "127.0.0.1",
+        "DALEEL_TRACKER_DB_PORT": "5432",
+        "DALEEL_TRACKER_DB_NAME": trackers,
+        "DALEEL_TRACKER_DB_USER": "postgres",
+        "DALEEL_TRACKER_DB_PASSWORD": "",
+        "DALEEL_REDIS_HOST": "127.0.0.1",
+        "DALEEL_REDIS_PORT": "6379",
+        "DALEEL_REDIS_DB": "3",
+    }
     try:  # the databases go even when the stack fails to start
-        stack = live.start(tmp_path_factory.mktemp("scale"), database_url=store_url, rasa_servers=2,
-                           endpoints="endpoints.scale.yml", env=env)
+        stack = live.start(
+            tmp_path_factory.mktemp("scale"),
+            database_url=store_url,
+            rasa_servers=2,
+            endpoints="endpoints.scale.yml",
+            env=env,
+        )
         yield stack
         live.stop(stack)
     finally:

@@ -1,4 +1,5 @@
 """Website chat: the page, the widget file and the proxy to Rasa (the real stack, and Rasa down)."""
+
 import socket
 import uuid
 
@@ -43,16 +44,20 @@ def closed_port() -> int:
 
 
 def web_events(database_url: str, conversation_hash: str):
-    return query(database_url, "SELECT service_id, source, outcome, language FROM deflection_events "
-                               "WHERE conversation_hash = :h", h=conversation_hash)
+    return query(
+        database_url,
+        "SELECT service_id, source, outcome, language FROM deflection_events WHERE conversation_hash = :h",
+        h=conversation_hash,
+    )
 
 
 def test_one_conversation_through_the_app_reaches_rasa_and_counts_as_web(stack):
     from bot.store.deflections import hash_conversation
 
     sender = uuid.uuid4().hex
-    reply = httpx.post(f"{stack.app_url}/api/v1/chat", timeout=60,
-                       json={"sender": sender, "message": "renew my driving licence"})
+    reply = httpx.post(
+        f"{stack.app_url}/api/v1/chat", timeout=60, json={"sender": sender, "message": "renew my driving licence"}
+    )
     assert reply.status_code == 200
     body = reply.json()
     assert body["sender"] == sender
@@ -61,18 +66,23 @@ def test_one_conversation_through_the_app_reaches_rasa_and_counts_as_web(stack):
     assert all(set(m) == {"text", "buttons"} for m in body["messages"])
     # The action server wrote the visit under the web namespace of the sender, as a web visit.
     rows = web_events(stack.database_url, hash_conversation("web-" + sender))
-    assert [(r.service_id, r.source, r.outcome, r.language) for r in rows] == \
-        [("rta.driving_licence.renew", "web", "routed", "en")]
+    assert [(r.service_id, r.source, r.outcome, r.language) for r in rows] == [
+        ("rta.driving_licence.renew", "web", "routed", "en")
+    ]
 
-    arabic = httpx.post(f"{stack.app_url}/api/v1/chat", timeout=60,
-                        json={"sender": uuid.uuid4().hex, "message": "ابي اجدد رخصة القيادة"})
+    arabic = httpx.post(
+        f"{stack.app_url}/api/v1/chat",
+        timeout=60,
+        json={"sender": uuid.uuid4().hex, "message": "ابي اجدد رخصة القيادة"},
+    )
     assert arabic.status_code == 200
     assert any("\u0600" <= ch <= "\u06ff" for m in arabic.json()["messages"] for ch in m["text"] or "")
 
 
 def test_vague_message_offers_buttons_with_payloads(stack):
-    reply = httpx.post(f"{stack.app_url}/api/v1/chat", timeout=60,
-                       json={"sender": uuid.uuid4().hex, "message": "renew my licence"})
+    reply = httpx.post(
+        f"{stack.app_url}/api/v1/chat", timeout=60, json={"sender": uuid.uuid4().hex, "message": "renew my licence"}
+    )
     buttons = [b for m in reply.json()["messages"] for b in m["buttons"]]
     assert len(buttons) >= 2
     assert all(b["title"] and b["payload"].startswith("/") for b in buttons)
@@ -93,18 +103,21 @@ def test_rasa_answering_with_an_error_gives_a_502(client, stack):
     assert reply.json() == {"detail": "the assistant answered with an error"}
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"sender": "abcdef123456"},
-    {"message": "hello"},
-    {"sender": "abcdef123456", "message": ""},
-    {"sender": "short", "message": "hello"},
-    {"sender": "has spaces in it", "message": "hello"},
-    {"sender": "../../etc/passwd", "message": "hello"},
-    {"sender": "x" * 65, "message": "hello"},
-    {"sender": "abcdef123456", "message": "a" * 5001},
-    {"sender": "abcdef123456", "message": ["not", "text"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"sender": "abcdef123456"},
+        {"message": "hello"},
+        {"sender": "abcdef123456", "message": ""},
+        {"sender": "short", "message": "hello"},
+        {"sender": "has spaces in it", "message": "hello"},
+        {"sender": "../../etc/passwd", "message": "hello"},
+        {"sender": "x" * 65, "message": "hello"},
+        {"sender": "abcdef123456", "message": "a" * 5001},
+        {"sender": "abcdef123456", "message": ["not", "text"]},
+    ],
+)
 def test_bad_input_gets_a_422(client, body):
     app = client(DALEEL_RASA_URL=f"http://127.0.0.1:{closed_port()}")
     reply = app.post("/api/v1/chat", json=body)
@@ -132,8 +145,9 @@ def test_chat_page_language_follows_the_browser(client):
     assert 'lang="ar"' in page.text
 
 
-@pytest.mark.parametrize("name, kind", [("widget.js", "text/javascript"), ("daleel.css", "text/css"),
-                                        ("ambassador.js", "text/javascript")])
+@pytest.mark.parametrize(
+    "name, kind", [("widget.js", "text/javascript"), ("daleel.css", "text/css"), ("ambassador.js", "text/javascript")]
+)
 def test_static_files(client, name, kind):
     reply = client().get(f"/static/{name}")
     assert reply.status_code == 200 and reply.headers["content-type"].startswith(kind)

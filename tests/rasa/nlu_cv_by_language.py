@@ -8,6 +8,7 @@ every fold), splits them by the language of the text (the route core's
 detect_language: Arabic script or Arabizi -> ar, else en; Arabizi is also shown
 on its own) and prints weighted and macro intent F1 per group.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """rasa_ext: Rasa with the action-response validator built once (runs in .venv-rasa)."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ RESPONSES = {
 def results() -> dict:
     if not RASA_PYTHON.exists():
         pytest.skip("the Rasa environment (.venv-rasa) is not installed: make install")
-    done = subprocess.run([str(RASA_PYTHON), "-c", CHECK, json.dumps(RESPONSES)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", CHECK, json.dumps(RESPONSES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

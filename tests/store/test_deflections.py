@@ -1,4 +1,5 @@
 """Deflection events: one per service per conversation, no personal data, counted on /metrics."""
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -48,8 +49,9 @@ def test_conversation_id_is_stored_only_as_a_salted_hash(store_url):
 
 @pytest.mark.parametrize("field, value", [("outcome", "maybe"), ("source", "fax")])
 def test_unknown_outcome_or_source_is_refused(store_url, field, value):
-    kwargs = dict(conversation_id="c", service_id="s.x", entity="s", channel="c", language="en",
-                  source="web", outcome="routed")
+    kwargs = dict(
+        conversation_id="c", service_id="s.x", entity="s", channel="c", language="en", source="web", outcome="routed"
+    )
     kwargs[field] = value
     with pytest.raises(ValueError):
         record_deflection(**kwargs)

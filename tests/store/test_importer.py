@@ -1,10 +1,11 @@
 """Catalogue import: idempotent, updates in place, retires instead of deleting."""
+
 import pytest
 from sqlalchemy import select
 
 from bot.store import db
-from bot.store.models import ServiceRecord
 from bot.store.catalogue_import import import_catalogue
+from bot.store.models import ServiceRecord
 from service_catalog.loader import Catalogue, default_catalogue
 
 

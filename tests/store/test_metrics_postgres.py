@@ -3,6 +3,7 @@
 Skipped, with the reason, when no PostgreSQL answers at DALEEL_TEST_POSTGRES_URL
 (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from bot.api.main import create_app
 from tests.support.db import create_tables
-from tests.support.services import missing_service
 from tests.support.metrics_seed import AUTH, RANGE, SAMPLE, TODAY, expected, fee, record_at, seed
+from tests.support.services import missing_service
 
 BASE_URL = os.environ.get("DALEEL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -25,8 +26,8 @@ BASE_URL = os.environ.get("DALEEL_TEST_POSTGRES_URL", "postgresql+psycopg://post
 @pytest.fixture
 def postgres_url(monkeypatch, request):
     psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (requirements/app.txt)")
-    from bot.store.db import forget_engines
     from bot.settings import get_settings
+    from bot.store.db import forget_engines
 
     plain = BASE_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
@@ -51,9 +52,10 @@ def postgres_url(monkeypatch, request):
 def test_metrics_on_postgresql(postgres_url):
     seed(TODAY)
     # 21:30 UTC on the 9th is 01:30 on the 10th in Dubai.
-    record_at(datetime(2025, 3, 9, 21, 30, tzinfo=timezone.utc), "late", "salik.toll.pay", "salik", "Salik app")
-    late = (-2, "late", "salik.toll.pay", "salik", "Salik app", "web", "en", "routed")
+    record_at(datetime(2025, 3, 9, 21, 30, tzinfo=timezone.utc), "late", "salik.tag.buy", "salik", "Salik app")
+    late = (-2, "late", "salik.tag.buy", "salik", "Salik app", "web", "en", "routed")
     with TestClient(create_app()) as client:
+
         def get(path="/api/v1/metrics/deflections", **params):
             response = client.get(path, params={**RANGE, **params}, headers=AUTH)
             assert response.status_code == 200, response.text
@@ -74,8 +76,11 @@ def test_metrics_on_postgresql(postgres_url):
         assert [g["service"] for g in top] == ["rta.driving_licence.renew"]
         assert get(source="ambassador").json()["totals"] == expected([r for r in SAMPLE if r[5] == "ambassador"])
 
-        rows = list(csv.reader(io.StringIO(get("/api/v1/metrics/deflections.csv", group_by="source")
-                                            .content.decode("utf-8-sig"))))
+        rows = list(
+            csv.reader(
+                io.StringIO(get("/api/v1/metrics/deflections.csv", group_by="source").content.decode("utf-8-sig"))
+            )
+        )
         assert rows[0][:2] == ["source", "deflected"] and len(rows) == 1 + len({r[5] for r in SAMPLE})
 
         compare = get("/api/v1/metrics/deflections/day-over-day", day="2025-03-12").json()

@@ -1,4 +1,5 @@
 """Alembic migrations build exactly the tables the models declare, on SQLite and PostgreSQL."""
+
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,11 @@ def test_a_deflection_outside_the_vocabulary_is_refused_by_the_database(empty_da
 
     command.upgrade(alembic_config(empty_database), "head")
     engine = create_engine(empty_database)
-    row = ("INSERT INTO deflection_events (created_at, updated_at, conversation_hash, service_id, entity, channel,"
-           " language, source, outcome) VALUES (CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :h, 's.x', 's', 'app',"
-           " :language, :source, :outcome)")
+    row = (
+        "INSERT INTO deflection_events (created_at, updated_at, conversation_hash, service_id, entity, channel,"
+        " language, source, outcome) VALUES (CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :h, 's.x', 's', 'app',"
+        " :language, :source, :outcome)"
+    )
     good = {"language": "en", "source": "web", "outcome": "routed"}
     try:
         with engine.begin() as connection:

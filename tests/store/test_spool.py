@@ -1,5 +1,6 @@
 """No lost events: with the database cut mid-conversation, events wait in the durable spool and
 are written exactly once when it is back (real PostgreSQL behind a proxy we can cut)."""
+
 import pytest
 from sqlalchemy import create_engine, func, select
 
@@ -24,8 +25,8 @@ def visit(conversation, service="rta.driving_licence.renew", outcome="routed"):
 @pytest.fixture
 def cut_database(postgres_url, monkeypatch):
     """The app talks to PostgreSQL through a proxy that the test can cut and restore."""
-    from bot.store.db import forget_engines
     from bot.settings import get_settings
+    from bot.store.db import forget_engines
 
     proxy = TcpProxy("127.0.0.1", 5432)
     proxy.start()

@@ -3,6 +3,7 @@ a small fake catalogue and a recorder in place of the deflection log.
 
 Run from the app environment: .venv/bin/python -m pytest tests/actions
 """
+
 from __future__ import annotations
 
 import copy
@@ -11,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,29 +25,56 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 FAKE_SERVICES = {
     "rta.driving_licence.renew": Service(
-        id="rta.driving_licence.renew", name_en="Renew driving licence", name_ar="تجديد رخصة القيادة",
-        name_ar_verified=True, fee_aed=320, fee_text="320 (age 21+); 120 (under 21)",
-        channels=[{"kind": "app", "name": "RTA Dubai app", "url": "https://www.rta.ae"},
-                  {"kind": "kiosk", "name": "RTA self-service kiosks"},
-                  {"kind": "call_centre", "name": "RTA call centre 8009090", "url": "tel:8009090"}],
-        documents=["Emirates ID", "eye test result"], visit_needed_for=["elderly"], source="unverified"),
+        id="rta.driving_licence.renew",
+        name_en="Renew driving licence",
+        name_ar="تجديد رخصة القيادة",
+        name_ar_verified=True,
+        fee_aed=320,
+        fee_text="320 (age 21+); 120 (under 21)",
+        channels=[
+            {"kind": "app", "name": "RTA Dubai app", "url": "https://www.rta.ae"},
+            {"kind": "kiosk", "name": "RTA self-service kiosks"},
+            {"kind": "call_centre", "name": "RTA call centre 8009090", "url": "tel:8009090"},
+        ],
+        documents=["Emirates ID", "eye test result"],
+        visit_needed_for=["elderly"],
+        source="unverified",
+    ),
     "rta.driving_licence.replace_lost": Service(
-        id="rta.driving_licence.replace_lost", name_en="Replace lost driving licence", name_ar="بدل فاقد رخصة القيادة",
-        fee_aed=None, fee_note="no fee found", channels=[{"kind": "app", "name": "RTA Dubai app"}], source="unverified"),
+        id="rta.driving_licence.replace_lost",
+        name_en="Replace lost driving licence",
+        name_ar="بدل فاقد رخصة القيادة",
+        fee_aed=None,
+        fee_note="no fee found",
+        channels=[{"kind": "app", "name": "RTA Dubai app"}],
+        source="unverified",
+    ),
     "dewa.bill.pay": Service(
-        id="dewa.bill.pay", name_en="Pay DEWA bill", name_ar="دفع فاتورة ديوا", fee_aed=0,
-        channels=[{"kind": "app", "name": "DEWA app", "url": "https://www.dewa.gov.ae"}], source="unverified"),
+        id="dewa.bill.pay",
+        name_en="Pay DEWA bill",
+        name_ar="دفع فاتورة ديوا",
+        fee_aed=0,
+        channels=[{"kind": "app", "name": "DEWA app", "url": "https://www.dewa.gov.ae"}],
+        source="unverified",
+    ),
 }
 
 
 def _ref(service: Service) -> ServiceRef:
-    return ServiceRef(id=service.id, entity=service.id.split(".")[0], name_en=service.name_en,
-                      name_ar=service.name_ar, name_ar_verified=service.name_ar_verified, fee_aed=service.fee_aed)
+    return ServiceRef(
+        id=service.id,
+        entity=service.id.split(".")[0],
+        name_en=service.name_en,
+        name_ar=service.name_ar,
+        name_ar_verified=service.name_ar_verified,
+        fee_aed=service.fee_aed,
+    )
 
 
 def _alt(service: Service, score: float) -> Alternative:
-    return Alternative(id=service.id, entity=service.id.split(".")[0], name_en=service.name_en,
-                       name_ar=service.name_ar, score=score)
+    return Alternative(
+        id=service.id, entity=service.id.split(".")[0], name_en=service.name_en, name_ar=service.name_ar, score=score
+    )
 
 
 def fake_route_text(text: str, request_id: str | None = None) -> RouteAnswer:
@@ -56,22 +83,48 @@ def fake_route_text(text: str, request_id: str | None = None) -> RouteAnswer:
         raise ValueError("invalid text")
     lang = "ar" if re.search(r"[\u0600-\u06FF]", text) or "abi" in text.lower() else "en"
     lowered = text.lower()
-    renew, lost, dewa = (FAKE_SERVICES[k] for k in ("rta.driving_licence.renew", "rta.driving_licence.replace_lost",
-                                                    "dewa.bill.pay"))
+    renew, lost, dewa = (
+        FAKE_SERVICES[k] for k in ("rta.driving_licence.renew", "rta.driving_licence.replace_lost", "dewa.bill.pay")
+    )
     if lowered.strip() == "driving licence":
-        return RouteAnswer(language=lang, out_of_scope=False, needs_clarification=True, service=_ref(renew),
-                           channel=ChannelRef(kind="app", name="RTA Dubai app", url="https://www.rta.ae"),
-                           alternatives=[_alt(lost, 0.5), _alt(dewa, 0.1)], score=0.5)
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=True,
+            service=_ref(renew),
+            channel=ChannelRef(kind="app", name="RTA Dubai app", url="https://www.rta.ae"),
+            alternatives=[_alt(lost, 0.5), _alt(dewa, 0.1)],
+            score=0.5,
+        )
     if "renew" in lowered or "اجدد" in text or "laysen" in lowered:
-        return RouteAnswer(language=lang, out_of_scope=False, needs_clarification=False, service=_ref(renew),
-                           channel=ChannelRef(kind="app", name="RTA Dubai app", url="https://www.rta.ae"),
-                           alternatives=[_alt(lost, 0.2)], score=0.8)
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=False,
+            service=_ref(renew),
+            channel=ChannelRef(kind="app", name="RTA Dubai app", url="https://www.rta.ae"),
+            alternatives=[_alt(lost, 0.2)],
+            score=0.8,
+        )
     if "dewa" in lowered or "ديوا" in text:
-        return RouteAnswer(language=lang, out_of_scope=False, needs_clarification=False, service=_ref(dewa),
-                           channel=ChannelRef(kind="app", name="DEWA app", url="https://www.dewa.gov.ae"),
-                           alternatives=[], score=0.8)
-    return RouteAnswer(language=lang, out_of_scope=True, needs_clarification=False, service=None, channel=None,
-                       alternatives=[], score=0.0)
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=False,
+            service=_ref(dewa),
+            channel=ChannelRef(kind="app", name="DEWA app", url="https://www.dewa.gov.ae"),
+            alternatives=[],
+            score=0.8,
+        )
+    return RouteAnswer(
+        language=lang,
+        out_of_scope=True,
+        needs_clarification=False,
+        service=None,
+        channel=None,
+        alternatives=[],
+        score=0.0,
+    )
 
 
 class Recorder:
@@ -80,8 +133,17 @@ class Recorder:
         self.handoffs: list[tuple] = []
 
     def record_deflection(self, conversation_id, service_id, entity, channel, language, source, outcome) -> bool:
-        self.deflections.append(dict(conversation_id=conversation_id, service_id=service_id, entity=entity,
-                                     channel=channel, language=language, source=source, outcome=outcome))
+        self.deflections.append(
+            dict(
+                conversation_id=conversation_id,
+                service_id=service_id,
+                entity=entity,
+                channel=channel,
+                language=language,
+                source=source,
+                outcome=outcome,
+            )
+        )
         return True
 
     def record_handoff(self, conversation_id, service_id, reason) -> None:
@@ -96,8 +158,9 @@ def load_state(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def make_tracker(name: str, *, text: str | None = None, intent: str | None = None, entities: list | None = None,
-                 **slots: Any) -> Tracker:
+def make_tracker(
+    name: str, *, text: str | None = None, intent: str | None = None, entities: list | None = None, **slots: Any
+) -> Tracker:
     """A Tracker from a JSON fixture, optionally with another latest message or slot values."""
     state = copy.deepcopy(load_state(name))
     state["slots"].update(slots)

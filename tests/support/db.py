@@ -1,5 +1,6 @@
 """Throwaway databases for tests: tables made straight from the models (Alembic's own test checks
 that the migrations build the same tables)."""
+
 from __future__ import annotations
 
 from sqlalchemy import create_engine

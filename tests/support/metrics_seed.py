@@ -1,5 +1,6 @@
 """Deflection events on chosen days, written through record_deflection (as the bot writes them),
 then moved to the day wanted: record_deflection always stamps "now"."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -20,30 +21,58 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 # (day offset, conversation, service, entity, channel, source, language, outcome)
 SAMPLE = [
     (-2, "c1", "rta.driving_licence.renew", "rta", "RTA Dubai app", "web", "en", "routed"),
-    (-2, "c2", "dubai_police.traffic_clearance_certificate.issue", "dubai_police", "Dubai Police app", "whatsapp",
-     "ar", "confirmed"),
+    (
+        -2,
+        "c2",
+        "dubai_police.traffic_clearance_certificate.issue",
+        "dubai_police",
+        "Dubai Police app",
+        "whatsapp",
+        "ar",
+        "confirmed",
+    ),
     (-1, "c3", "rta.driving_licence.renew", "rta", "RTA Dubai app", "web", "ar", "confirmed"),
-    (-1, "c4", "dewa.electricity_water.move_in", "dewa", "DEWA app", "ambassador", "en", "routed"),
+    (-1, "c4", "dewa.electricity_water.move_out", "dewa", "DEWA app", "ambassador", "en", "routed"),
     (-1, "c5", "dewa.bill.pay", "dewa", "DEWA app", "whatsapp", "ar", "routed"),  # fee unknown (null)
     (-1, "c6", "gdrfa.residence_visa.renew", "gdrfa", "GDRFA DXB app", "web", "en", "declined"),
     (0, "c7", "rta.driving_licence.renew", "rta", "RTA Dubai app", "web", "en", "routed"),
     (0, "c8", "rta.driving_licence.renew", "rta", "RTA Dubai app", "whatsapp", "ar", "routed"),
-    (0, "c9", "salik.toll.pay", "salik", "Salik app", "web", "en", "confirmed"),
+    (0, "c9", "salik.tag.buy", "salik", "Salik app", "web", "en", "confirmed"),
     (0, "c10", "gdrfa.residence_visa.renew", "gdrfa", "GDRFA DXB app", "ambassador", "ar", "assisted_in_person"),
-    (0, "c11", "dubai_police.traffic_clearance_certificate.issue", "dubai_police", "Dubai Police app", "rest", "en",
-     "handed_off"),
-    (0, "c12", "dewa.electricity_water.move_in", "dewa", "DEWA app", "web", "en", "confirmed"),
+    (
+        0,
+        "c11",
+        "dubai_police.traffic_clearance_certificate.issue",
+        "dubai_police",
+        "Dubai Police app",
+        "rest",
+        "en",
+        "handed_off",
+    ),
+    (0, "c12", "dewa.electricity_water.move_out", "dewa", "DEWA app", "web", "en", "confirmed"),
 ]
 
 
-def record_at(when: datetime, conversation: str, service_id: str, entity: str, channel: str, source: str = "web",
-              language: str = "en", outcome: str = "routed") -> None:
+def record_at(
+    when: datetime,
+    conversation: str,
+    service_id: str,
+    entity: str,
+    channel: str,
+    source: str = "web",
+    language: str = "en",
+    outcome: str = "routed",
+) -> None:
     record_deflection(conversation, service_id, entity, channel, language, source, outcome)
     with db.session() as session:
-        session.execute(update(DeflectionEvent)
-                        .where(DeflectionEvent.conversation_hash == hash_conversation(conversation),
-                               DeflectionEvent.service_id == service_id)
-                        .values(created_at=when.astimezone(timezone.utc)))
+        session.execute(
+            update(DeflectionEvent)
+            .where(
+                DeflectionEvent.conversation_hash == hash_conversation(conversation),
+                DeflectionEvent.service_id == service_id,
+            )
+            .values(created_at=when.astimezone(timezone.utc))
+        )
         session.commit()
 
 
@@ -70,7 +99,10 @@ def expected(rows=SAMPLE) -> dict:
     """The figures computed in Python from the sample: the oracle for the SQL aggregates."""
     outcomes = Counter(row[7] for row in rows)
     deflected = [row for row in rows if row[7] in DEFLECTED]
-    return {"deflected": len(deflected), "events": len(rows),
-            "fee_aed": round(sum(fee(r[2]) or 0 for r in deflected), 2),
-            "unknown_fee_count": sum(1 for r in deflected if fee(r[2]) is None),
-            **{o: outcomes.get(o, 0) for o in ("routed", "confirmed", "declined", "assisted_in_person", "handed_off")}}
+    return {
+        "deflected": len(deflected),
+        "events": len(rows),
+        "fee_aed": round(sum(fee(r[2]) or 0 for r in deflected), 2),
+        "unknown_fee_count": sum(1 for r in deflected if fee(r[2]) is None),
+        **{o: outcomes.get(o, 0) for o in ("routed", "confirmed", "declined", "assisted_in_person", "handed_off")},
+    }

@@ -1,5 +1,6 @@
 """PostgreSQL and Redis for the tests that need them: skipped when missing, failed under
 --require-services (make test passes it, so CI cannot go green without them)."""
+
 from __future__ import annotations
 
 import pytest

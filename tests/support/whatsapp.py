@@ -1,11 +1,12 @@
 """Helpers for the WhatsApp tests: Meta's recorded payloads, signing, a fake Graph API server, a fake Rasa."""
+
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 import json
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -77,17 +78,24 @@ class FakeGraph:
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 with fake._lock:
-                    fake.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"),
-                                          "json": body})
+                    fake.requests.append(
+                        {"path": self.path, "authorization": self.headers.get("Authorization"), "json": body}
+                    )
                     failing = fake.always_fail or fake.failures > 0
                     if fake.failures > 0:
                         fake.failures -= 1
                     if not failing:
                         fake.delivered.append(body)
                 status = fake.fail_status if failing else 200
-                answer = {"error": {"message": "fake outage", "code": 2}} if failing else {
-                    "messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
-                    "messages": [{"id": f"wamid.fake.{len(fake.requests)}"}]}
+                answer = (
+                    {"error": {"message": "fake outage", "code": 2}}
+                    if failing
+                    else {
+                        "messaging_product": "whatsapp",
+                        "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                        "messages": [{"id": f"wamid.fake.{len(fake.requests)}"}],
+                    }
+                )
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -131,16 +139,21 @@ def app_on_live_stack(live_stack, monkeypatch, **settings: str):
     from fastapi.testclient import TestClient
 
     from bot.api.main import create_app
-    from bot.store.db import forget_engines
     from bot.settings import get_settings
+    from bot.store.db import forget_engines
 
     graph = FakeGraph().start()
-    values = {"DATABASE_URL": live_stack.database_url, "RASA_URL": live_stack.rasa_url,
-              "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-              "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-              "GRAPH_API_URL": graph.url,
-              "WHATSAPP_RASA_TIMEOUT_SECONDS": "180",  # a first answer on a busy machine can take a while
-              **settings}
+    values = {
+        "DATABASE_URL": live_stack.database_url,
+        "RASA_URL": live_stack.rasa_url,
+        "WHATSAPP_APP_SECRET": SECRET,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "GRAPH_API_URL": graph.url,
+        "WHATSAPP_RASA_TIMEOUT_SECONDS": "180",  # a first answer on a busy machine can take a while
+        **settings,
+    }
     for key, value in values.items():
         monkeypatch.setenv(f"DALEEL_{key}", value)
     get_settings.cache_clear()

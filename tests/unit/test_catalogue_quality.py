@@ -4,6 +4,7 @@ Issue #15 ("a catalogue people can trust") adds rules that the data has to meet:
 refused host, a dated service page behind every fee, Arabic beside every channel name and document,
 no Latin letters in Arabic fields, and enough fee-paying services. Each failure names the records.
 """
+
 import io
 import re
 import sys
@@ -36,8 +37,9 @@ def catalogue():
 
 
 def offenders(findings, what: str) -> str:
-    shown = "\n  ".join(f"{f.record} {f.field}: {f.value[:90]}{' - ' + f.detail if f.detail else ''}"
-                        for f in findings[:SHOWN])
+    shown = "\n  ".join(
+        f"{f.record} {f.field}: {f.value[:90]}{' - ' + f.detail if f.detail else ''}" for f in findings[:SHOWN]
+    )
     more = f"\n  ... and {len(findings) - SHOWN} more" if len(findings) > SHOWN else ""
     return f"{len(findings)} {what}:\n  {shown}{more}"
 
@@ -74,6 +76,7 @@ def test_every_service_names_its_source(catalogue):
 
 # --- issue #15 gate rules --------------------------------------------------------------
 
+
 def test_no_source_or_channel_url_on_a_refused_host(catalogue):
     found = quality.refused_urls(catalogue)
     assert not found, offenders(found, "URLs on a refused host (service_catalog/refused_hosts.yml)")
@@ -92,15 +95,19 @@ def test_every_fee_says_when_its_source_was_read(catalogue):
 def test_every_channel_has_an_arabic_name(catalogue):
     found = quality.channels_without_arabic(catalogue)
     names = sorted({f.value for f in found})
-    assert not found, offenders(found, f"channels without name_ar ({len(names)} distinct names missing "
-                                       "from service_catalog/glossary.yml)")
+    assert not found, offenders(
+        found, f"channels without name_ar ({len(names)} distinct names missing from service_catalog/glossary.yml)"
+    )
 
 
 def test_every_document_list_has_its_arabic(catalogue):
     found = quality.documents_without_arabic(catalogue, default_glossary())
     missing = sorted({d for f in found for d in f.detail.split("; ") if d})
-    assert not found, offenders(found, f"active services with documents but no documents_ar ({len(missing)} "
-                                       "distinct documents missing from service_catalog/glossary.yml)")
+    assert not found, offenders(
+        found,
+        f"active services with documents but no documents_ar ({len(missing)} "
+        "distinct documents missing from service_catalog/glossary.yml)",
+    )
 
 
 def test_arabic_fields_have_no_latin_letters(catalogue):
@@ -118,23 +125,35 @@ def test_glossary_is_arabic_only():
 def test_fee_paying_services_never_fall_below_the_floor_and_come_from_every_entity(catalogue):
     """The goal is REQUIRED_FEE_PAYING (not reached yet: see quality.FEE_PAYING_FLOOR); the count only rises."""
     services, entities = quality.fee_paying(catalogue)
-    assert services >= quality.FEE_PAYING_FLOOR, \
+    assert services >= quality.FEE_PAYING_FLOOR, (
         f"{services} active services with fee_paying: true (floor {quality.FEE_PAYING_FLOOR}, goal {REQUIRED_FEE_PAYING})"
-    assert entities >= REQUIRED_FEE_PAYING_ENTITIES, \
+    )
+    assert entities >= REQUIRED_FEE_PAYING_ENTITIES, (
         f"fee-paying services from {entities} entities (need {REQUIRED_FEE_PAYING_ENTITIES})"
+    )
 
 
 # --- the rules themselves ----------------------------------------------------------------
 
-@pytest.mark.parametrize("url, homepage", [
-    ("https://www.rta.ae", True), ("https://www.rta.ae/", True), ("https://dubailand.gov.ae/en", True),
-    ("https://dubailand.gov.ae/ar/", True), ("https://www.dewa.gov.ae/en/home", True),
-    ("https://www.dewa.gov.ae/ar-AE/", True), ("https://x.gov.ae/index.html", True),
-    ("https://www.rta.ae/wps/portal/rta/ae/home/rta-services/service-details?serviceId=3704219", False),
-    ("https://dubailand.gov.ae/en/eservices/request-for-grant-registration/", False),
-    ("https://sharqobserver.com/?p=683802", False), ("https://www.dha.gov.ae/en/faq", False),
-    ("tel:8009090", False), ("unverified", False),
-])
+
+@pytest.mark.parametrize(
+    "url, homepage",
+    [
+        ("https://www.rta.ae", True),
+        ("https://www.rta.ae/", True),
+        ("https://dubailand.gov.ae/en", True),
+        ("https://dubailand.gov.ae/ar/", True),
+        ("https://www.dewa.gov.ae/en/home", True),
+        ("https://www.dewa.gov.ae/ar-AE/", True),
+        ("https://x.gov.ae/index.html", True),
+        ("https://www.rta.ae/wps/portal/rta/ae/home/rta-services/service-details?serviceId=3704219", False),
+        ("https://dubailand.gov.ae/en/eservices/request-for-grant-registration/", False),
+        ("https://sharqobserver.com/?p=683802", False),
+        ("https://www.dha.gov.ae/en/faq", False),
+        ("tel:8009090", False),
+        ("unverified", False),
+    ],
+)
 def test_homepage(url, homepage):
     assert is_homepage(url) is homepage
 
@@ -150,10 +169,19 @@ def test_refused_host_matches_the_host_and_its_subdomains():
 
 def test_every_refused_host_the_audit_names_is_listed():
     hosts = quality.load_refused_hosts()
-    for url in ("https://pbsmokeup.in/x", "https://anonyproxies.com/a2/index.php?q=x", "https://fanyv88.com:443/https/x",
-                "https://mbrhewebsite.uaenorth.cloudapp.azure.com/en", "https://fdokumen.com/documents/x.html",
-                "https://vdocuments.mx/x.html", "https://pdfcoke.com/documents/x", "https://pdfslide.us/documents/x",
-                "http://online.flipbuilder.com/x", "https://magviral.com/x", "https://missaestheticbeauty.com/x"):
+    for url in (
+        "https://pbsmokeup.in/x",
+        "https://anonyproxies.com/a2/index.php?q=x",
+        "https://fanyv88.com:443/https/x",
+        "https://mbrhewebsite.uaenorth.cloudapp.azure.com/en",
+        "https://fdokumen.com/documents/x.html",
+        "https://vdocuments.mx/x.html",
+        "https://pdfcoke.com/documents/x",
+        "https://pdfslide.us/documents/x",
+        "http://online.flipbuilder.com/x",
+        "https://magviral.com/x",
+        "https://missaestheticbeauty.com/x",
+    ):
         assert refused_host(url, hosts), url
 
 
@@ -166,8 +194,13 @@ def test_latin_letters_are_found_outside_urls_only():
 def test_stale_means_sourced_and_not_read_in_twelve_months():
     from service_catalog.schema import Service
 
-    base = {"id": "rta.x.y", "name_en": "Renew x", "name_ar": "تجديد", "fee_aed": 1,
-            "channels": [{"kind": "app", "name": "RTA Dubai app"}]}
+    base = {
+        "id": "rta.x.y",
+        "name_en": "Renew x",
+        "name_ar": "تجديد",
+        "fee_aed": 1,
+        "channels": [{"kind": "app", "name": "RTA Dubai app"}],
+    }
     today = date(2026, 12, 2)
     assert not quality.is_stale(Service(**base, source="unverified"), today)
     assert quality.is_stale(Service(**base, source="https://www.rta.ae/x"), today)
@@ -177,12 +210,22 @@ def test_stale_means_sourced_and_not_read_in_twelve_months():
 
 # --- the report ------------------------------------------------------------------------------
 
+
 def test_report_prints_coverage_per_entity(catalogue, capsys):
     print_report(sys.stdout, catalogue)
     out = capsys.readouterr().out
     assert "rta" in out and "total" in out and "entities with services" in out
-    for heading in ("services", "fee-paying", "with fee", "sourced", "home src", "unverified", "stale",
-                    "home link", "refused"):
+    for heading in (
+        "services",
+        "fee-paying",
+        "with fee",
+        "sourced",
+        "home src",
+        "unverified",
+        "stale",
+        "home link",
+        "refused",
+    ):
         assert heading in out.splitlines()[0], heading
 
 
@@ -191,7 +234,8 @@ def test_report_counts(tmp_path):
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "rta.yml").write_text("""entity: rta
+    (data / "rta.yml").write_text(
+        """entity: rta
 services:
   - id: rta.a.renew
     name_en: Renew a
@@ -221,7 +265,9 @@ services:
     fee_note: not published
     channels: [{kind: app, name: RTA Dubai app}]
     source: unverified
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     out = io.StringIO()
     print_report(out, load_catalogue(data), today=date(2026, 12, 2))
     rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines()[1:] if line[:1].isalpha()}
@@ -229,7 +275,10 @@ services:
     assert rows["rta"] == ["4", "1", "2", "3", "1", "1", "2", "3", "1"]
     assert rows["total"] == rows["rta"]
     assert rows["dewa"][0] == "0"
-    assert "URLs on refused hosts (any record, service_catalog/refused_hosts.yml): 1\n  pbsmokeup.in (spam): 1" in out.getvalue()
+    assert (
+        "URLs on refused hosts (any record, service_catalog/refused_hosts.yml): 1\n  pbsmokeup.in (spam): 1"
+        in out.getvalue()
+    )
 
 
 def test_report_runs_from_the_command_line(capsys):
@@ -238,3 +287,16 @@ def test_report_runs_from_the_command_line(capsys):
     assert main(["catalogue", "report"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("entity") and "\ntotal " in out
+
+
+def test_every_active_service_has_situations_in_every_register(catalogue):
+    """Issue #12: at least 6 per register for high and medium demand, 2 for the rest."""
+    short = []
+    for service in catalogue.services:
+        if service.status != "active":
+            continue
+        need = 6 if service.demand in ("high", "medium") else 2
+        counts = {register: len(getattr(service.situations, register)) for register in ("en", "ar", "gulf", "arabizi")}
+        if min(counts.values()) < need:
+            short.append(f"{service.id} ({service.demand}): {counts}")
+    assert not short, f"{len(short)} services short of situations:\n" + "\n".join(short[:SHOWN])

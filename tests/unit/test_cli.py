@@ -1,4 +1,5 @@
 """`python -m bot route`: one answer per line, in order; a bad line gets an error and the run goes on."""
+
 import json
 import subprocess
 import sys
@@ -18,7 +19,9 @@ def test_batch_keeps_order_and_survives_bad_lines(tmp_path):
         b'{"id": "c"}',
         b'{"id": "d", "text": ""}',
         b'{"id": "e", "text": "\xff\xfe broken utf-8"}',
-        b'{"id": "f", "text": "' + "\u0627\u0628\u064a \u0627\u062c\u062f\u062f \u0627\u0644\u0644\u064a\u0633\u0646".encode() + b'"}',
+        b'{"id": "f", "text": "'
+        + "\u0627\u0628\u064a \u0627\u062c\u062f\u062f \u0627\u0644\u0644\u064a\u0633\u0646".encode()
+        + b'"}',
         b'["a", "list"]',
         b'{"id": 7, "text": "tell me a joke"}',
     ]

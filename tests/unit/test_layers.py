@@ -1,4 +1,5 @@
 """The house's plan holds: the import-linter contracts of pyproject.toml, and no import cycle."""
+
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def _cycle(graph) -> list[str] | None:
                 path.pop()
                 state[module] = 2
             elif state.get(child) == 1:
-                return path[path.index(child):] + [child]
+                return path[path.index(child) :] + [child]
             elif not state.get(child):
                 state[child] = 1
                 path.append(child)

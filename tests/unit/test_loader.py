@@ -1,4 +1,5 @@
 """The loader accepts the real catalogue and rejects a bad record with its file, line and reason."""
+
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,23 @@ def test_a_good_file_loads(tmp_path):
     assert [s.id for s in catalogue.services] == ["rta.test.renew"]
 
 
-@pytest.mark.parametrize("bad, line, reason", [
-    (GOOD.replace("fee_aed: 10", "fee_aed: -5"), 6, "fee_aed"),
-    (GOOD.replace("    fee_aed: 10\n", ""), 3, "fee_note"),
-    (GOOD.replace("kind: app", "kind: fax"), 8, "kind"),
-    (GOOD.replace("{kind: app, name: RTA Dubai app}", "{kind: app, name: RTA Dubai app, url: 'not a url'}"), 8, "url"),
-    (GOOD.replace("rta.test.renew", "dewa.test.renew"), 1, "must start with 'rta.'"),
-    (GOOD.replace("rta.test.renew", "RTA Test"), 3, "id must be dotted"),
-    (GOOD.replace("    source: unverified\n", "    source: unverified\n    colour: red\n"), 10, "colour"),
-    (GOOD.replace("name_en: Renew test permit", "name_en: [oops"), 5, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "bad, line, reason",
+    [
+        (GOOD.replace("fee_aed: 10", "fee_aed: -5"), 6, "fee_aed"),
+        (GOOD.replace("    fee_aed: 10\n", ""), 3, "fee_note"),
+        (GOOD.replace("kind: app", "kind: fax"), 8, "kind"),
+        (
+            GOOD.replace("{kind: app, name: RTA Dubai app}", "{kind: app, name: RTA Dubai app, url: 'not a url'}"),
+            8,
+            "url",
+        ),
+        (GOOD.replace("rta.test.renew", "dewa.test.renew"), 1, "must start with 'rta.'"),
+        (GOOD.replace("rta.test.renew", "RTA Test"), 3, "id must be dotted"),
+        (GOOD.replace("    source: unverified\n", "    source: unverified\n    colour: red\n"), 10, "colour"),
+        (GOOD.replace("name_en: Renew test permit", "name_en: [oops"), 5, "invalid YAML"),
+    ],
+)
 def test_bad_record_reports_file_line_and_reason(tmp_path, bad, line, reason):
     data = write(tmp_path, bad)
     with pytest.raises(CatalogueError) as error:
@@ -83,8 +91,11 @@ def test_empty_folder_is_rejected(tmp_path):
 
 def test_entities_have_unique_codes(tmp_path):
     path = tmp_path / "entities.yml"
-    path.write_text("entities:\n  - {code: a, name_en: A, name_ar: ا, channels: [{kind: app, name: A app}]}\n"
-                    "  - {code: a, name_en: B, name_ar: ب, channels: [{kind: app, name: B app}]}\n", encoding="utf-8")
+    path.write_text(
+        "entities:\n  - {code: a, name_en: A, name_ar: ا, channels: [{kind: app, name: A app}]}\n"
+        "  - {code: a, name_en: B, name_ar: ب, channels: [{kind: app, name: B app}]}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogueError, match="duplicate entity code 'a'"):
         load_entities(path)
 
@@ -106,8 +117,12 @@ def glossary(tmp_path: Path, text: str = GLOSSARY) -> Path:
 
 
 def test_glossary_fills_channel_and_document_arabic(tmp_path):
-    data = write(tmp_path, GOOD.replace("    source: unverified\n",
-                                        "    documents: [Emirates ID, eye test result]\n    source: unverified\n"))
+    data = write(
+        tmp_path,
+        GOOD.replace(
+            "    source: unverified\n", "    documents: [Emirates ID, eye test result]\n    source: unverified\n"
+        ),
+    )
     service = load_catalogue(data, glossary_file=glossary(tmp_path)).services[0]
     assert service.channels[0].name == "RTA Dubai app"
     assert service.channels[0].name_ar == "تطبيق هيئة الطرق والمواصلات في دبي"
@@ -116,24 +131,31 @@ def test_glossary_fills_channel_and_document_arabic(tmp_path):
 
 def test_a_records_own_arabic_wins_over_the_glossary(tmp_path):
     own = GOOD.replace("{kind: app, name: RTA Dubai app}", "{kind: app, name: RTA Dubai app, name_ar: تطبيق الهيئة}")
-    own = own.replace("    source: unverified\n",
-                      "    documents: [Emirates ID]\n    documents_ar: [الهوية]\n    source: unverified\n")
+    own = own.replace(
+        "    source: unverified\n", "    documents: [Emirates ID]\n    documents_ar: [الهوية]\n    source: unverified\n"
+    )
     service = load_catalogue(write(tmp_path, own), glossary_file=glossary(tmp_path)).services[0]
     assert service.channels[0].name_ar == "تطبيق الهيئة"
     assert service.documents_ar == ["الهوية"]
 
 
 def test_documents_take_arabic_only_when_the_glossary_knows_every_one(tmp_path):
-    data = write(tmp_path, GOOD.replace("    source: unverified\n",
-                                        "    documents: [Emirates ID, tenancy contract]\n    source: unverified\n"))
+    data = write(
+        tmp_path,
+        GOOD.replace(
+            "    source: unverified\n", "    documents: [Emirates ID, tenancy contract]\n    source: unverified\n"
+        ),
+    )
     service = load_catalogue(data, glossary_file=glossary(tmp_path)).services[0]
     assert service.documents_ar == []
 
 
 def test_entity_channels_take_arabic_from_the_glossary(tmp_path):
     entities = tmp_path / "entities.yml"
-    entities.write_text("entities:\n  - {code: rta, name_en: RTA, name_ar: الهيئة, channels: [{kind: app, name: RTA Dubai app}]}\n",
-                        encoding="utf-8")
+    entities.write_text(
+        "entities:\n  - {code: rta, name_en: RTA, name_ar: الهيئة, channels: [{kind: app, name: RTA Dubai app}]}\n",
+        encoding="utf-8",
+    )
     catalogue = load_catalogue(write(tmp_path, GOOD), entities, glossary(tmp_path))
     assert catalogue.entities["rta"].channels[0].name_ar == "تطبيق هيئة الطرق والمواصلات في دبي"
 
@@ -144,18 +166,23 @@ def test_without_a_glossary_nothing_is_filled(tmp_path):
 
 
 def test_documents_ar_must_match_documents_item_for_item(tmp_path):
-    bad = GOOD.replace("    source: unverified\n",
-                       "    documents: [Emirates ID, eye test result]\n    documents_ar: [الهوية]\n    source: unverified\n")
+    bad = GOOD.replace(
+        "    source: unverified\n",
+        "    documents: [Emirates ID, eye test result]\n    documents_ar: [الهوية]\n    source: unverified\n",
+    )
     with pytest.raises(CatalogueError, match="documents_ar has 1 items, documents has 2"):
         load_catalogue(write(tmp_path, bad), glossary_file=None)
 
 
-@pytest.mark.parametrize("text, line, reason", [
-    (GLOSSARY + "  Emirates ID: الهوية\n", 6, "'Emirates ID' given twice"),
-    (GLOSSARY.replace("نتيجة فحص النظر", "''"), 5, "needs its Arabic"),
-    ("channels: [a, b]\n", 1, "expected a mapping of English to Arabic"),
-    ("colours: {}\n", 1, "expected a mapping with only channels and documents"),
-])
+@pytest.mark.parametrize(
+    "text, line, reason",
+    [
+        (GLOSSARY + "  Emirates ID: الهوية\n", 6, "'Emirates ID' given twice"),
+        (GLOSSARY.replace("نتيجة فحص النظر", "''"), 5, "needs its Arabic"),
+        ("channels: [a, b]\n", 1, "expected a mapping of English to Arabic"),
+        ("colours: {}\n", 1, "expected a mapping with only channels and documents"),
+    ],
+)
 def test_a_bad_glossary_is_rejected_with_its_line(tmp_path, text, line, reason):
     with pytest.raises(CatalogueError) as error:
         load_catalogue(write(tmp_path, GOOD), glossary_file=glossary(tmp_path, text))

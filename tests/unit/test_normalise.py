@@ -1,4 +1,5 @@
 """Each normaliser, both ways round: it changes what it should (start, middle, end) and nothing else."""
+
 import pytest
 
 from bot.text import normalise as n
@@ -26,12 +27,17 @@ def test_hamza_on_waw_and_ya():
 
 
 def test_alef_maqsura_becomes_ya_and_ya_stays():
-    assert n.normalise_alef_maqsura(f"{ALEF_MAQSURA}\u0639{ALEF_MAQSURA}\u0639{ALEF_MAQSURA}") == f"{YA}\u0639{YA}\u0639{YA}"
+    assert (
+        n.normalise_alef_maqsura(f"{ALEF_MAQSURA}\u0639{ALEF_MAQSURA}\u0639{ALEF_MAQSURA}")
+        == f"{YA}\u0639{YA}\u0639{YA}"
+    )
     assert n.normalise_alef_maqsura(f"\u0639{YA}") == f"\u0639{YA}"
 
 
 def test_taa_marbuta_becomes_ha_and_ha_stays():
-    assert n.normalise_taa_marbuta(f"{TAA_MARBUTA}\u0631{TAA_MARBUTA}\u0631{TAA_MARBUTA}") == f"{HA}\u0631{HA}\u0631{HA}"
+    assert (
+        n.normalise_taa_marbuta(f"{TAA_MARBUTA}\u0631{TAA_MARBUTA}\u0631{TAA_MARBUTA}") == f"{HA}\u0631{HA}\u0631{HA}"
+    )
     assert n.normalise_taa_marbuta(f"\u0631{HA}") == f"\u0631{HA}"
 
 
@@ -69,15 +75,18 @@ def test_presentation_forms_are_folded():
     assert n.normalise_for_matching("\ufefb") == "\u0644\u0627"
 
 
-@pytest.mark.parametrize("word", [
-    "\u0625\u0642\u0627\u0645\u0629",  # إقامة: hamza under alef at the start, taa marbuta at the end
-    "\u0645\u0633\u0624\u0648\u0644",  # مسؤول: hamza on waw in the middle
-    "\u0634\u0627\u0637\u0626",  # شاطئ: hamza on ya at the end
-    "\u0645\u0633\u062a\u0634\u0641\u0649",  # مستشفى: alef maqsura at the end
-    f"\u0623\u064f\u062c\u064e\u062f{SHADDA}\u062f{TATWEEL}",  # diacritics and tatweel
-    "\u06a9\u062a\u0627\u0628\u06cc",  # Persian kaf and ya
-    "\u0628\u064a\u062a",  # nothing to fold
-])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "\u0625\u0642\u0627\u0645\u0629",  # إقامة: hamza under alef at the start, taa marbuta at the end
+        "\u0645\u0633\u0624\u0648\u0644",  # مسؤول: hamza on waw in the middle
+        "\u0634\u0627\u0637\u0626",  # شاطئ: hamza on ya at the end
+        "\u0645\u0633\u062a\u0634\u0641\u0649",  # مستشفى: alef maqsura at the end
+        f"\u0623\u064f\u062c\u064e\u062f{SHADDA}\u062f{TATWEEL}",  # diacritics and tatweel
+        "\u06a9\u062a\u0627\u0628\u06cc",  # Persian kaf and ya
+        "\u0628\u064a\u062a",  # nothing to fold
+    ],
+)
 def test_bulk_letter_fold_agrees_with_the_chain(word):
     """The one-pass fold (for whole word lists) must do what the rule-by-rule chain does."""
     assert n.fold_arabic_letters(word) == n.normalise_for_matching(word)

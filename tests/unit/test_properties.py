@@ -1,11 +1,12 @@
 """Property tests (hypothesis): the normaliser and route hold their promises on any text."""
+
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.text.normalise import normalise_for_matching
 from bot.route import InvalidText
+from bot.text.normalise import normalise_for_matching
 
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 MESSAGES = st.text(alphabet=st.one_of(ARABIC, st.characters(), st.sampled_from("abc 3 7 5 licence ليسن")), max_size=300)

@@ -1,4 +1,5 @@
 """No personal data in our logs."""
+
 import logging
 
 import pytest
@@ -6,15 +7,18 @@ import pytest
 from bot.text.redact import install_log_redaction, redact
 
 
-@pytest.mark.parametrize("text, hidden", [
-    ("my id is 784-1990-1234567-1 thanks", "784-1990-1234567-1"),
-    ("emirates id 784199012345671", "784199012345671"),
-    ("call me on +971 50 123 4567", "+971 50 123 4567"),
-    ("رقمي 0501234567", "0501234567"),
-    ("whatsapp 971501234567", "971501234567"),
-    ("mail me at someone.name+x@example.ae", "someone.name+x@example.ae"),
-    ("from +447911123456", "+447911123456"),
-])
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        ("my id is 784-1990-1234567-1 thanks", "784-1990-1234567-1"),
+        ("emirates id 784199012345671", "784199012345671"),
+        ("call me on +971 50 123 4567", "+971 50 123 4567"),
+        ("رقمي 0501234567", "0501234567"),
+        ("whatsapp 971501234567", "971501234567"),
+        ("mail me at someone.name+x@example.ae", "someone.name+x@example.ae"),
+        ("from +447911123456", "+447911123456"),
+    ],
+)
 def test_personal_data_is_replaced(text, hidden):
     assert hidden not in redact(text)
 
@@ -38,8 +42,14 @@ def test_uvicorn_access_lines_are_redacted_and_still_formatted():
 
     install_log_redaction()
     record = logging.getLogger("uvicorn.access").makeRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-        ("127.0.0.1:5000", "GET", "/api/v1/catalogue?q=+971501234567", "1.1", 200), None)
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/catalogue?q=+971501234567", "1.1", 200),
+        None,
+    )
     line = AccessFormatter("%(client_addr)s %(request_line)s %(status_code)s", use_colors=False).format(record)
     assert "+971501234567" not in line and "[phone]" in line and "200" in line
 

@@ -1,4 +1,5 @@
 """The scope model: generated from our own messages, loaded with the features the code computes."""
+
 import json
 from pathlib import Path
 

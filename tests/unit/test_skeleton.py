@@ -1,4 +1,5 @@
 """Arabizi and Arabic spellings of one word share a consonant skeleton; different words do not."""
+
 import pytest
 
 from bot.text.normalise import normalise_for_matching
@@ -9,14 +10,17 @@ def key(word):
     return skeleton(normalise_for_matching(word))
 
 
-@pytest.mark.parametrize("arabizi, arabic", [
-    ("tajdeed", "\u062a\u062c\u062f\u064a\u062f"),          # تجديد
-    ("fatorat", "\u0641\u0627\u062a\u0648\u0631\u0629"),    # فاتورة
-    ("mo5alafat", "\u0645\u062e\u0627\u0644\u0641\u0627\u062a"),  # مخالفات
-    ("mulkiya", "\u0627\u0644\u0645\u0644\u0643\u064a\u0629"),  # الملكية
-    ("7osn", "\u062d\u0633\u0646"),                          # حسن
-    ("laysen", "\u0644\u064a\u0633\u0646\u064a"),            # ليسني
-])
+@pytest.mark.parametrize(
+    "arabizi, arabic",
+    [
+        ("tajdeed", "\u062a\u062c\u062f\u064a\u062f"),  # تجديد
+        ("fatorat", "\u0641\u0627\u062a\u0648\u0631\u0629"),  # فاتورة
+        ("mo5alafat", "\u0645\u062e\u0627\u0644\u0641\u0627\u062a"),  # مخالفات
+        ("mulkiya", "\u0627\u0644\u0645\u0644\u0643\u064a\u0629"),  # الملكية
+        ("7osn", "\u062d\u0633\u0646"),  # حسن
+        ("laysen", "\u0644\u064a\u0633\u0646\u064a"),  # ليسني
+    ],
+)
 def test_arabizi_meets_arabic(arabizi, arabic):
     assert key(arabizi) == key(arabic) != ""
 

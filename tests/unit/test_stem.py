@@ -1,4 +1,5 @@
 """Light stemming for matching: forms of one word meet, different words stay apart."""
+
 import pytest
 
 from bot.text.normalise import normalise_for_matching
@@ -9,12 +10,19 @@ def s(word):
     return stem(normalise_for_matching(word))
 
 
-@pytest.mark.parametrize("a, b", [
-    ("\u0627\u0644\u0631\u0633\u0648\u0645", "\u0631\u0633\u0648\u0645"),  # الرسوم / رسوم
-    ("\u0627\u0642\u0627\u0645\u062a\u064a", "\u0627\u0644\u0627\u0642\u0627\u0645\u0629"),  # اقامتي / الاقامة
-    ("\u0627\u0644\u0645\u062e\u0627\u0644\u0641\u0627\u062a", "\u0645\u062e\u0627\u0644\u0641\u0629"),  # المخالفات / مخالفة
-    ("renewal", "renewing"), ("licences", "licence"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("\u0627\u0644\u0631\u0633\u0648\u0645", "\u0631\u0633\u0648\u0645"),  # الرسوم / رسوم
+        ("\u0627\u0642\u0627\u0645\u062a\u064a", "\u0627\u0644\u0627\u0642\u0627\u0645\u0629"),  # اقامتي / الاقامة
+        (
+            "\u0627\u0644\u0645\u062e\u0627\u0644\u0641\u0627\u062a",
+            "\u0645\u062e\u0627\u0644\u0641\u0629",
+        ),  # المخالفات / مخالفة
+        ("renewal", "renewing"),
+        ("licences", "licence"),
+    ],
+)
 def test_forms_of_one_word_share_a_stem(a, b):
     assert s(a) == s(b)
 

@@ -1,4 +1,5 @@
 """Ambassadors' lookup page and the staff sign-in."""
+
 from __future__ import annotations
 
 import logging
@@ -8,10 +9,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.api.deps import SettingsDep, SignInLimiterDep
-from bot.api.templating import TEMPLATES, page_language, security_headers
+from bot.api.sessions import (
+    STAFF_COOKIE,
+    centre_secrets,
+    check_secret,
+    is_production,
+    signed_in_centre,
+    staff_session_cookie,
+)
 from bot.api.sign_in_limits import client_address, retry_minutes
-from bot.api.sessions import STAFF_COOKIE, centre_secrets, check_secret, is_production, signed_in_centre, \
-    staff_session_cookie
+from bot.api.templating import TEMPLATES, page_language, security_headers
 
 router = APIRouter(tags=["ambassador"])
 logger = logging.getLogger(__name__)
@@ -24,8 +31,9 @@ def lookup_page(request: Request, settings: SettingsDep, lang: str | None = None
     centre = signed_in_centre(request, settings)
     if centre is None:
         return RedirectResponse(f"/ambassador/sign-in?lang={language}", status_code=303)
-    return TEMPLATES.TemplateResponse(request, "ambassador.html", {"lang": language, "centre": centre},
-                                      headers=_NO_FRAMES)
+    return TEMPLATES.TemplateResponse(
+        request, "ambassador.html", {"lang": language, "centre": centre}, headers=_NO_FRAMES
+    )
 
 
 @router.get("/ambassador/sign-in", response_class=HTMLResponse, include_in_schema=False)
@@ -34,9 +42,14 @@ def sign_in_page(request: Request, settings: SettingsDep, lang: str | None = Non
 
 
 @router.post("/ambassador/sign-in", response_class=HTMLResponse, include_in_schema=False)
-def sign_in(request: Request, settings: SettingsDep, limiter: SignInLimiterDep,
-            centre: Annotated[str, Form(max_length=100)] = "", secret: Annotated[str, Form(max_length=500)] = "",
-            lang: Annotated[str, Form()] = "en") -> Response:
+def sign_in(
+    request: Request,
+    settings: SettingsDep,
+    limiter: SignInLimiterDep,
+    centre: Annotated[str, Form(max_length=100)] = "",
+    secret: Annotated[str, Form(max_length=500)] = "",
+    lang: Annotated[str, Form()] = "en",
+) -> Response:
     language = page_language(request, lang)
     if not centre_secrets(settings):
         return _sign_in(request, settings, language, error="closed", status_code=503)
@@ -51,8 +64,15 @@ def sign_in(request: Request, settings: SettingsDep, limiter: SignInLimiterDep,
         return _sign_in(request, settings, language, error="wrong", status_code=401)
     limiter.succeeded("ambassador", client)
     response = RedirectResponse(f"/ambassador?lang={language}", status_code=303)
-    response.set_cookie(STAFF_COOKIE, staff_session_cookie(settings, centre), max_age=int(settings.ambassador_session_hours * 3600),
-                        httponly=True, samesite="strict", secure=is_production(settings), path="/")
+    response.set_cookie(
+        STAFF_COOKIE,
+        staff_session_cookie(settings, centre),
+        max_age=int(settings.ambassador_session_hours * 3600),
+        httponly=True,
+        samesite="strict",
+        secure=is_production(settings),
+        path="/",
+    )
     return response
 
 
@@ -63,10 +83,15 @@ def sign_out(request: Request, lang: Annotated[str, Form()] = "en") -> RedirectR
     return response
 
 
-def _sign_in(request: Request, settings, language: str, error: str | None, status_code: int,
-             retry_after: int | None = None) -> HTMLResponse:
-    context = {"lang": language, "centres": sorted(centre_secrets(settings)), "error": error,
-               "production": is_production(settings)}
+def _sign_in(
+    request: Request, settings, language: str, error: str | None, status_code: int, retry_after: int | None = None
+) -> HTMLResponse:
+    context = {
+        "lang": language,
+        "centres": sorted(centre_secrets(settings)),
+        "error": error,
+        "production": is_production(settings),
+    }
     headers = _NO_FRAMES
     if retry_after is not None:
         context["retry_minutes"] = retry_minutes(retry_after)

@@ -1,4 +1,5 @@
 """The website chat page (full page, or in a frame for the embeddable widget)."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -12,8 +13,7 @@ router = APIRouter(tags=["chat"])
 
 
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
-def chat_page(request: Request, lang: str | None = None,
-              embed: Annotated[bool, Query()] = False) -> HTMLResponse:
+def chat_page(request: Request, lang: str | None = None, embed: Annotated[bool, Query()] = False) -> HTMLResponse:
     language = page_language(request, lang)
     context = {"lang": language, "embed": embed}
     return TEMPLATES.TemplateResponse(request, "chat.html", context, headers=security_headers("*"))

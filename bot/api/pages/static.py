@@ -1,4 +1,5 @@
 """Static files of the pages and the embeddable chat widget (bot/static/), by plain file name only."""
+
 from __future__ import annotations
 
 import re
@@ -19,6 +20,9 @@ def static_file(name: str) -> FileResponse:
     if not _NAME.match(name) or not path.is_file():
         raise HTTPException(status_code=404, detail=f"no static file {name!r}")
     # widget.js is loaded by other sites: anyone may fetch it; a short cache so updates reach them.
-    headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
-               "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Cache-Control": "public, max-age=300",
+        "Access-Control-Allow-Origin": "*",
+        "X-Content-Type-Options": "nosniff",
+    }
     return FileResponse(path, media_type=_TYPES[name.rsplit(".", 1)[1]], headers=headers)

@@ -1,4 +1,5 @@
 """The JSON API, all of it under one prefix."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

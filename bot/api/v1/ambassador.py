@@ -1,4 +1,5 @@
 """Assisted deflections from the ambassadors' lookup page ("customer moved to the app")."""
+
 from __future__ import annotations
 
 import logging
@@ -27,15 +28,26 @@ class DeflectionOut(BaseModel):
     channel: str
 
 
-@router.post("/ambassador/deflections", response_model=DeflectionOut, status_code=201,
-             responses={401: {"description": "staff sign-in required"}, 404: {"description": "unknown service"}})
+@router.post(
+    "/ambassador/deflections",
+    response_model=DeflectionOut,
+    status_code=201,
+    responses={401: {"description": "staff sign-in required"}, 404: {"description": "unknown service"}},
+)
 def customer_moved_to_app(body: DeflectionIn, centre: StaffDep, service_router: RouterDep) -> DeflectionOut:
     """An ambassador moved a customer to the smart channel: one routed visit per button press."""
     service = service_router.catalogue.by_id().get(body.service_id)
     if service is None or service.status != "active":
         raise HTTPException(status_code=404, detail=f"no service with id {body.service_id!r}")
     entity, channel = service.id.split(".", 1)[0], service.channels[0].name
-    recorded = record_deflection(conversation_id=f"ambassador-{uuid.uuid4()}", service_id=service.id, entity=entity,
-                                 channel=channel, language=body.language, source="ambassador", outcome="routed")
+    recorded = record_deflection(
+        conversation_id=f"ambassador-{uuid.uuid4()}",
+        service_id=service.id,
+        entity=entity,
+        channel=channel,
+        language=body.language,
+        source="ambassador",
+        outcome="routed",
+    )
     logger.info("assisted deflection for %s at centre %s", service.id, centre)
     return DeflectionOut(recorded=recorded, service_id=service.id, entity=entity, channel=channel)

@@ -1,4 +1,5 @@
 """Catalogue API: services (list, filter, get, search) and entities, in both languages."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -44,15 +45,21 @@ class EntityOut(BaseModel):
 
 def _summary(service: Service, lang: Language, score: float | None = None) -> ServiceSummary:
     return ServiceSummary(
-        id=service.id, entity=service.id.split(".", 1)[0], name=service.name_ar if lang == "ar" else service.name_en,
-        name_en=service.name_en, name_ar=service.name_ar, name_ar_verified=service.name_ar_verified,
-        fee_aed=service.fee_aed, channel=service.channels[0], score=score,
+        id=service.id,
+        entity=service.id.split(".", 1)[0],
+        name=service.name_ar if lang == "ar" else service.name_en,
+        name_en=service.name_en,
+        name_ar=service.name_ar,
+        name_ar_verified=service.name_ar_verified,
+        fee_aed=service.fee_aed,
+        channel=service.channels[0],
+        score=score,
     )
 
 
 def _page(items: list[ServiceSummary], page: int, per_page: int) -> Page:
     start = (page - 1) * per_page
-    return Page(total=len(items), page=page, per_page=per_page, items=items[start:start + per_page])
+    return Page(total=len(items), page=page, per_page=per_page, items=items[start : start + per_page])
 
 
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
@@ -61,20 +68,33 @@ PerPage = Annotated[int, Query(ge=1, le=100)]
 
 @router.get("/services", response_model=Page)
 def list_services(
-    service_router: RouterDep, entity: str | None = None, channel_kind: ChannelKind | None = None,
-    has_fee: bool | None = None, lang: Language = "en", page: PageNumber = 1, per_page: PerPage = 20,
+    service_router: RouterDep,
+    entity: str | None = None,
+    channel_kind: ChannelKind | None = None,
+    has_fee: bool | None = None,
+    lang: Language = "en",
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
 ) -> Page:
     """Active services, filtered by entity, by a channel kind they offer and by whether the fee is known."""
-    services = [s for s in service_router.index.services
-                if (entity is None or s.id.startswith(entity + "."))
-                and (channel_kind is None or any(c.kind == channel_kind for c in s.channels))
-                and (has_fee is None or (s.fee_aed is not None) == has_fee)]
+    services = [
+        s
+        for s in service_router.index.services
+        if (entity is None or s.id.startswith(entity + "."))
+        and (channel_kind is None or any(c.kind == channel_kind for c in s.channels))
+        and (has_fee is None or (s.fee_aed is not None) == has_fee)
+    ]
     return _page([_summary(s, lang) for s in services], page, per_page)
 
 
 @router.get("/services/search", response_model=Page)
-def search_services(service_router: RouterDep, q: Annotated[str, Query(max_length=500)], lang: Language = "en",
-                    page: PageNumber = 1, per_page: PerPage = 10) -> Page:
+def search_services(
+    service_router: RouterDep,
+    q: Annotated[str, Query(max_length=500)],
+    lang: Language = "en",
+    page: PageNumber = 1,
+    per_page: PerPage = 10,
+) -> Page:
     """Services ranked for a query in any language, with the same ranking as route."""
     validate_text(q)
     index = service_router.index
@@ -112,5 +132,11 @@ def get_entity(code: str, service_router: RouterDep, lang: Language = "en") -> E
 
 
 def _entity(entity: Entity, lang: Language, services: int) -> EntityOut:
-    return EntityOut(code=entity.code, name=entity.name_ar if lang == "ar" else entity.name_en,
-                     name_en=entity.name_en, name_ar=entity.name_ar, channels=entity.channels, services=services)
+    return EntityOut(
+        code=entity.code,
+        name=entity.name_ar if lang == "ar" else entity.name_en,
+        name_en=entity.name_en,
+        name_ar=entity.name_ar,
+        channels=entity.channels,
+        services=services,
+    )

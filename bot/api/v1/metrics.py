@@ -1,4 +1,5 @@
 """Deflection metrics for managers: counts and fee value, filtered and grouped, as JSON or CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -8,19 +9,32 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
-from bot.api.deps import CatalogueDep, ManagerDep, SettingsDep
+from bot.api.deps import ManagerDep, SettingsDep
 from bot.store import db
-from bot.store.metrics import (GROUPS, MEASURES, Filters, InvalidQuery, change_percent, deflection_figures,
-                                  make_filters, parse_group_by, sync_catalogue, zone)
 from bot.store.deflections import DEFLECTED_OUTCOMES
-from service_catalog.loader import Catalogue
+from bot.store.metrics import (
+    GROUPS,
+    MEASURES,
+    Filters,
+    InvalidQuery,
+    change_percent,
+    deflection_figures,
+    make_filters,
+    parse_group_by,
+    zone,
+)
 
-router = APIRouter(prefix="/metrics", tags=["metrics"],
-                   responses={401: {"description": "No manager token or dashboard session"},
-                              422: {"description": "Bad dates, 'from' after 'to', unknown group_by or filter"}})
+router = APIRouter(
+    prefix="/metrics",
+    tags=["metrics"],
+    responses={
+        401: {"description": "No manager token or dashboard session"},
+        422: {"description": "Bad dates, 'from' after 'to', unknown group_by or filter"},
+    },
+)
 
 
 Text = Annotated[str | None, Query(max_length=128)]
@@ -86,13 +100,16 @@ def deflection_query(
     settings: SettingsDep,
     from_: Annotated[str | None, Query(alias="from", max_length=40, description=DATE_HELP)] = None,
     to: Annotated[str | None, Query(max_length=40, description=DATE_HELP)] = None,
-    entity: Text = None, service: Text = None, channel: Text = None, source: Text = None,
-    language: Text = None, outcome: Text = None,
+    entity: Text = None,
+    service: Text = None,
+    channel: Text = None,
+    source: Text = None,
+    language: Text = None,
+    outcome: Text = None,
     group_by: Annotated[list[str] | None, Query(description=f"one or more of {', '.join(GROUPS)}")] = None,
     top: Annotated[int | None, Query(ge=1, le=1000, description="only the groups with most deflections")] = None,
 ) -> DeflectionQuery:
-    fields = dict(entity=entity, service=service, channel=channel, source=source, language=language,
-                  outcome=outcome)
+    fields = dict(entity=entity, service=service, channel=channel, source=source, language=language, outcome=outcome)
     tz = zone(settings.metrics_timezone)
     filters = make_filters(tz, from_, to, **fields)
     groups = parse_group_by(group_by)
@@ -103,15 +120,20 @@ def deflection_query(
 QueryDep = Annotated[DeflectionQuery, Depends(deflection_query)]
 
 
-def _report(query: DeflectionQuery, catalogue: Catalogue, settings) -> DeflectionReport:
+def _report(query: DeflectionQuery, settings) -> DeflectionReport:
     with db.session(settings.database_url) as session:
-        sync_catalogue(session, catalogue)
         [totals] = deflection_figures(session, query.filters, (), query.tz)
-        groups = deflection_figures(session, query.filters, query.group_by, query.tz, query.top) \
-            if query.group_by else []
-    return DeflectionReport(timezone=query.tz.key, deflected_outcomes=list(DEFLECTED_OUTCOMES),
-                            filters=query.echo, group_by=list(query.group_by), totals=Figures(**totals),
-                            groups=[GroupFigures(**g) for g in groups])
+        groups = (
+            deflection_figures(session, query.filters, query.group_by, query.tz, query.top) if query.group_by else []
+        )
+    return DeflectionReport(
+        timezone=query.tz.key,
+        deflected_outcomes=list(DEFLECTED_OUTCOMES),
+        filters=query.echo,
+        group_by=list(query.group_by),
+        totals=Figures(**totals),
+        groups=[GroupFigures(**g) for g in groups],
+    )
 
 
 def _csv_cell(value) -> object:
@@ -122,7 +144,7 @@ def _csv_cell(value) -> object:
 def _csv(report: DeflectionReport) -> Response:
     keys = list(report.group_by)
     if "service" in keys:
-        keys[keys.index("service") + 1:keys.index("service") + 1] = ["service_name_en", "service_name_ar"]
+        keys[keys.index("service") + 1 : keys.index("service") + 1] = ["service_name_en", "service_name_ar"]
     rows = [g.model_dump() for g in report.groups] if report.group_by else [report.totals.model_dump()]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -131,31 +153,42 @@ def _csv(report: DeflectionReport) -> Response:
         writer.writerow([_csv_cell(row.get(name)) for name in [*keys, *MEASURES]])
     stamp = "_".join(report.filters.get(k, "all")[:10] for k in ("from", "to"))
     # The BOM lets spreadsheet programs read the Arabic service names as UTF-8.
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="deflections_{stamp}.csv"'})
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="deflections_{stamp}.csv"'},
+    )
 
 
 @router.get("/deflections", response_model=DeflectionReport, response_model_exclude_unset=True)
-def deflections(_: ManagerDep, query: QueryDep, catalogue: CatalogueDep, settings: SettingsDep,
-                format: Literal["json", "csv"] = "json"):
+def deflections(_: ManagerDep, query: QueryDep, settings: SettingsDep, format: Literal["json", "csv"] = "json"):
     """Deflected visits (outcome routed or confirmed) and their fee value in AED, with the other outcomes
     counted apart; days are calendar days in DALEEL_METRICS_TIMEZONE, `from` and `to` inclusive."""
-    report = _report(query, catalogue, settings)
+    report = _report(query, settings)
     return _csv(report) if format == "csv" else report
 
 
-@router.get("/deflections.csv", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "The same figures as CSV, with a header row"}})
-def deflections_csv(_: ManagerDep, query: QueryDep, catalogue: CatalogueDep, settings: SettingsDep) -> Response:
+@router.get(
+    "/deflections.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The same figures as CSV, with a header row"}},
+)
+def deflections_csv(_: ManagerDep, query: QueryDep, settings: SettingsDep) -> Response:
     """The same query as /deflections, as CSV (one row per group, or one row of totals)."""
-    return _csv(_report(query, catalogue, settings))
+    return _csv(_report(query, settings))
 
 
 @router.get("/deflections/day-over-day", response_model=DayOverDay)
-def day_over_day(_: ManagerDep, catalogue: CatalogueDep, settings: SettingsDep,
-                 day: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; today by default")] = None,
-                 entity: Text = None, service: Text = None, channel: Text = None, source: Text = None,
-                 language: Text = None) -> DayOverDay:
+def day_over_day(
+    _: ManagerDep,
+    settings: SettingsDep,
+    day: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; today by default")] = None,
+    entity: Text = None,
+    service: Text = None,
+    channel: Text = None,
+    source: Text = None,
+    language: Text = None,
+) -> DayOverDay:
     """A day against the day before: deflected visits, fee value and the change in %."""
     tz = zone(settings.metrics_timezone)
     try:
@@ -163,15 +196,29 @@ def day_over_day(_: ManagerDep, catalogue: CatalogueDep, settings: SettingsDep,
         previous = today - timedelta(days=1)
     except (ValueError, OverflowError):
         raise InvalidQuery(f"'day' must be a date (YYYY-MM-DD), got {day!r}") from None
-    filters = make_filters(tz, previous.isoformat(), today.isoformat(), entity=entity, service=service,
-                           channel=channel, source=source, language=language, outcome=None)
+    filters = make_filters(
+        tz,
+        previous.isoformat(),
+        today.isoformat(),
+        entity=entity,
+        service=service,
+        channel=channel,
+        source=source,
+        language=language,
+        outcome=None,
+    )
     with db.session(settings.database_url) as session:
-        sync_catalogue(session, catalogue)
         rows = {r["day"]: r for r in deflection_figures(session, filters, ("day",), tz)}
     empty = {"deflected": 0, "fee_aed": 0.0, "unknown_fee_count": 0}
-    figures = {d: DayFigures(day=d.isoformat(), **{k: rows.get(d.isoformat(), empty)[k] for k in empty})
-               for d in (today, previous)}
+    figures = {
+        d: DayFigures(day=d.isoformat(), **{k: rows.get(d.isoformat(), empty)[k] for k in empty})
+        for d in (today, previous)
+    }
     now, before = figures[today], figures[previous]
-    return DayOverDay(timezone=tz.key, today=now, previous=before,
-                      deflected_change_percent=change_percent(now.deflected, before.deflected),
-                      fee_change_percent=change_percent(now.fee_aed, before.fee_aed))
+    return DayOverDay(
+        timezone=tz.key,
+        today=now,
+        previous=before,
+        deflected_change_percent=change_percent(now.deflected, before.deflected),
+        fee_change_percent=change_percent(now.fee_aed, before.fee_aed),
+    )

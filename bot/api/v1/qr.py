@@ -3,6 +3,7 @@
 Only http(s) links to hosts that the catalogue itself links to: the endpoint cannot be used to
 put someone else's link behind the app's name.
 """
+
 from __future__ import annotations
 
 import io
@@ -52,8 +53,12 @@ def check_url(url: str, hosts: frozenset[str]) -> str:
 
 
 @router.get("/qr", responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
-def qr_code(service_router: RouterDep, url: Annotated[str, Query(min_length=8, max_length=MAX_URL)],
-            format: Literal["svg", "png"] = "svg", scale: Annotated[int, Query(ge=1, le=20)] = 4) -> Response:
+def qr_code(
+    service_router: RouterDep,
+    url: Annotated[str, Query(min_length=8, max_length=MAX_URL)],
+    format: Literal["svg", "png"] = "svg",
+    scale: Annotated[int, Query(ge=1, le=20)] = 4,
+) -> Response:
     """A QR code of a catalogue channel link."""
     check_url(url, catalogue_hosts(service_router.catalogue))
     code = segno.make(url, error="m", micro=False)
@@ -64,5 +69,8 @@ def qr_code(service_router: RouterDep, url: Annotated[str, Query(min_length=8, m
     else:
         code.save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title=None)
         media_type = "image/svg+xml"
-    return Response(buffer.getvalue(), media_type=media_type,
-                    headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        buffer.getvalue(),
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,4 +1,5 @@
 """Route one message: POST /api/v1/route (the route core's answer, route-contract.md)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

@@ -5,6 +5,7 @@ then answered 200; Rasa and the Graph API are called after the response, from th
 takes the message again if that fails or the process dies (bot/channels/whatsapp/inbox.py). A reply the Graph
 API does not take is kept in the outbox (`python -m bot.channels.whatsapp resend`).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -12,17 +13,15 @@ import json
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import GraphDep, RasaDep, SettingsDep
 from bot.channels.whatsapp import signature
-from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.inbox import accept, process
 from bot.channels.whatsapp.payload import NotAWebhook, parse
-from bot.channels.rasa import RasaClient, rest_client
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["whatsapp"])
@@ -43,16 +42,29 @@ def verify(
 ) -> PlainTextResponse:
     """Meta's subscription check: echo hub.challenge when hub.verify_token is ours."""
     expected = settings.whatsapp_verify_token.get_secret_value()
-    if mode == "subscribe" and expected and token and challenge \
-            and hmac.compare_digest(token.encode(), expected.encode()):
+    if (
+        mode == "subscribe"
+        and expected
+        and token
+        and challenge
+        and hmac.compare_digest(token.encode(), expected.encode())
+    ):
         return PlainTextResponse(challenge)
     return PlainTextResponse("verification failed", status_code=403)
 
 
-@router.post(PATH, responses={400: {"description": "Not JSON"}, 401: {"description": "No signature"},
-                              403: {"description": "Wrong signature"}, 503: {"description": "Database down"}})
-async def receive(request: Request, settings: SettingsDep, ask: RasaDep, client: GraphDep,
-                  background: BackgroundTasks) -> JSONResponse:
+@router.post(
+    PATH,
+    responses={
+        400: {"description": "Not JSON"},
+        401: {"description": "No signature"},
+        403: {"description": "Wrong signature"},
+        503: {"description": "Database down"},
+    },
+)
+async def receive(
+    request: Request, settings: SettingsDep, ask: RasaDep, client: GraphDep, background: BackgroundTasks
+) -> JSONResponse:
     """Messages and status updates from Meta, checked against X-Hub-Signature-256."""
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
@@ -78,5 +90,11 @@ async def receive(request: Request, settings: SettingsDep, ask: RasaDep, client:
         if first:
             background.add_task(process, message, ask, client, settings)
             accepted += 1
-    return JSONResponse({"status": "ok", "messages": accepted, "duplicates": len(webhook.messages) - accepted,
-                         "statuses": webhook.statuses})
+    return JSONResponse(
+        {
+            "status": "ok",
+            "messages": accepted,
+            "duplicates": len(webhook.messages) - accepted,
+            "statuses": webhook.statuses,
+        }
+    )

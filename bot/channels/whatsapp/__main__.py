@@ -1,31 +1,41 @@
 """`python -m bot.channels.whatsapp resend`: send the replies waiting in the outbox (e.g. from cron).
 `python -m bot.channels.whatsapp retry`: process the incoming messages left unfinished in the inbox (the app
 also does this at start-up and periodically)."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import logging
 
-from bot.settings import get_settings
+from bot.channels.rasa import rest_client
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.inbox import retry_due
 from bot.channels.whatsapp.outbox import resend
-from bot.channels.rasa import rest_client
+from bot.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.channels.whatsapp", description=__doc__)
-    parser.add_argument("command", choices=["resend", "retry"],
-                        help="resend the replies kept in the outbox, or retry the unfinished incoming messages")
+    parser.add_argument(
+        "command",
+        choices=["resend", "retry"],
+        help="resend the replies kept in the outbox, or retry the unfinished incoming messages",
+    )
     command = parser.parse_args(argv).command
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     if command == "retry":
-        done = retry_due(rest_client(settings.rasa_url, settings.whatsapp_rasa_timeout_seconds),
-                         GraphClient.from_settings(settings), settings)
-        print(json.dumps({"answered": done.answered, "retry": done.retry, "gave_up": done.gave_up,
-                          "skipped": done.skipped}))
+        done = retry_due(
+            rest_client(settings.rasa_url, settings.whatsapp_rasa_timeout_seconds),
+            GraphClient.from_settings(settings),
+            settings,
+        )
+        print(
+            json.dumps(
+                {"answered": done.answered, "retry": done.retry, "gave_up": done.gave_up, "skipped": done.skipped}
+            )
+        )
         return 0 if done.retry == 0 else 1
     report = resend(GraphClient.from_settings(settings))
     print(json.dumps({"sent": report.sent, "failed": report.failed, "pending": report.pending}))

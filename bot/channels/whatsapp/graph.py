@@ -1,4 +1,5 @@
 """Sending messages through Meta's Graph API, with exponential backoff on transient failures."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,15 +39,18 @@ class GraphClient:
     def from_settings(cls, settings: Settings) -> "GraphClient":
         return cls(
             url=f"{settings.graph_api_url.rstrip('/')}/{settings.whatsapp_phone_number_id}/messages",
-            token=settings.whatsapp_access_token.get_secret_value(), timeout=settings.whatsapp_send_timeout_seconds,
-            attempts=max(1, settings.whatsapp_send_attempts), initial_wait=settings.whatsapp_retry_initial_seconds,
+            token=settings.whatsapp_access_token.get_secret_value(),
+            timeout=settings.whatsapp_send_timeout_seconds,
+            attempts=max(1, settings.whatsapp_send_attempts),
+            initial_wait=settings.whatsapp_retry_initial_seconds,
             max_wait=settings.whatsapp_retry_max_seconds,
         )
 
     def _post_once(self, payload: dict) -> None:
         try:
-            response = httpx.post(self.url, json=payload, timeout=self.timeout,
-                                  headers={"Authorization": f"Bearer {self.token}"})
+            response = httpx.post(
+                self.url, json=payload, timeout=self.timeout, headers={"Authorization": f"Bearer {self.token}"}
+            )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise _Transient(type(exc).__name__) from None
         if response.status_code >= 500 or response.status_code == 429:
@@ -57,8 +61,12 @@ class GraphClient:
     def send(self, to: str, body: dict) -> None:
         """Send one message; retries 5xx, 429, timeouts and connection errors, then raises SendFailed."""
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **body}
-        retrying = Retrying(stop=stop_after_attempt(self.attempts), retry=retry_if_exception(_transient),
-                            wait=wait_exponential(multiplier=self.initial_wait, max=self.max_wait), reraise=True)
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            retry=retry_if_exception(_transient),
+            wait=wait_exponential(multiplier=self.initial_wait, max=self.max_wait),
+            reraise=True,
+        )
         try:
             retrying(self._post_once, payload)
         except _Transient as exc:  # still failing after the last attempt

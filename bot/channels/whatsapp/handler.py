@@ -2,15 +2,16 @@
 
 Called by the inbox (bot/channels/whatsapp/inbox.py), which keeps the message until this returns.
 """
+
 from __future__ import annotations
 
 import logging
 
+from bot.channels.rasa import RasaClient, RasaUnavailable
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.messages import message as template
 from bot.channels.whatsapp.outbox import deliver
 from bot.channels.whatsapp.payload import Incoming
-from bot.channels.rasa import RasaClient, RasaUnavailable
 from bot.channels.whatsapp.render import chosen_payload, render, text_bodies
 from bot.channels.whatsapp.state import State, load_state, save_state, sender_hash
 

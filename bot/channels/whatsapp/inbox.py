@@ -12,6 +12,7 @@ but before the message was marked done leaves it to be processed again (at least
 The sender's number and the text are needed to process the message, so they are stored; once it
 is processed (answered or given up on) both are blanked and only the counting fields stay.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,15 +24,14 @@ from anyio import to_thread
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store import db
-from bot.store.models import utcnow
-from bot.settings import Settings
+from bot.channels.rasa import RasaClient, RasaUnavailable, rest_client
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.handler import handle
-from bot.store.models import InboxMessage, ProcessedMessage
 from bot.channels.whatsapp.payload import Incoming
-from bot.channels.rasa import RasaClient, RasaUnavailable, rest_client
 from bot.channels.whatsapp.state import sender_hash
+from bot.settings import Settings
+from bot.store import db
+from bot.store.models import InboxMessage, ProcessedMessage, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,19 @@ def accept(message: Incoming, settings: Settings) -> bool:
     now = utcnow()
     with db.session() as session:
         session.add(ProcessedMessage(message_id=message.message_id, received_at=now))
-        session.add(InboxMessage(message_id=message.message_id, received_at=now,
-                                 sender_hash=sender_hash(message.sender), sender=message.sender, kind=message.kind,
-                                 message_type=message.message_type[:32], text=message.text, attempts=1,
-                                 leased_until=now + timedelta(seconds=settings.whatsapp_inbox_lease_seconds)))
+        session.add(
+            InboxMessage(
+                message_id=message.message_id,
+                received_at=now,
+                sender_hash=sender_hash(message.sender),
+                sender=message.sender,
+                kind=message.kind,
+                message_type=message.message_type[:32],
+                text=message.text,
+                attempts=1,
+                leased_until=now + timedelta(seconds=settings.whatsapp_inbox_lease_seconds),
+            )
+        )
         try:
             session.commit()
         except IntegrityError:
@@ -53,18 +62,22 @@ def accept(message: Incoming, settings: Settings) -> bool:
     return True
 
 
-def process(message: Incoming, ask: RasaClient, client: GraphClient, settings: Settings,
-            apologise: bool = True) -> str:
+def process(message: Incoming, ask: RasaClient, client: GraphClient, settings: Settings, apologise: bool = True) -> str:
     """Handle a message the caller holds the lease of: "answered", "retry" or "gave_up". Never raises."""
     hashed = sender_hash(message.sender)
     try:
         handle(message, ask, client, apologise=apologise)
     except Exception as exc:  # noqa: BLE001  (kept in the inbox and tried again)
         unavailable = isinstance(exc, RasaUnavailable)
-        logger.error("whatsapp message not handled: sender=%s type=%s error=%s",
-                     hashed[:12], message.message_type, type(exc).__name__)
-        return _record(message.message_id, "failed", settings, error=type(exc).__name__,
-                       apologised=unavailable and apologise)
+        logger.error(
+            "whatsapp message not handled: sender=%s type=%s error=%s",
+            hashed[:12],
+            message.message_type,
+            type(exc).__name__,
+        )
+        return _record(
+            message.message_id, "failed", settings, error=type(exc).__name__, apologised=unavailable and apologise
+        )
     return _record(message.message_id, "answered", settings)
 
 
@@ -81,8 +94,12 @@ def _record(message_id: str, result: str, settings: Settings, error: str = "", a
                     session.commit()
                     return "retry"
                 result = "gave_up"
-                logger.warning("whatsapp message given up after %d attempts: sender=%s error=%s",
-                               row.attempts, row.sender_hash[:12], error)
+                logger.warning(
+                    "whatsapp message given up after %d attempts: sender=%s error=%s",
+                    row.attempts,
+                    row.sender_hash[:12],
+                    error,
+                )
             # Processed: the phone number and the text are not kept any longer.
             row.done_at, row.outcome, row.sender, row.text = utcnow(), result, "", ""
             session.commit()
@@ -98,10 +115,14 @@ def _take(message_id: str, settings: Settings) -> tuple[Incoming, bool] | None:
     with db.session() as session:
         taken = session.execute(
             update(InboxMessage)
-            .where(InboxMessage.message_id == message_id, InboxMessage.done_at.is_(None),
-                   InboxMessage.leased_until <= now)
-            .values(leased_until=now + timedelta(seconds=settings.whatsapp_inbox_lease_seconds),
-                    attempts=InboxMessage.attempts + 1))
+            .where(
+                InboxMessage.message_id == message_id, InboxMessage.done_at.is_(None), InboxMessage.leased_until <= now
+            )
+            .values(
+                leased_until=now + timedelta(seconds=settings.whatsapp_inbox_lease_seconds),
+                attempts=InboxMessage.attempts + 1,
+            )
+        )
         session.commit()
         if taken.rowcount != 1:
             return None
@@ -121,9 +142,11 @@ def retry_due(ask: RasaClient, client: GraphClient, settings: Settings) -> Retry
     """Process every unfinished message whose lease has run out, oldest first, each sender's in order."""
     report = RetryReport()
     with db.session() as session:
-        due = session.execute(select(InboxMessage.message_id, InboxMessage.sender_hash)
-                              .where(InboxMessage.done_at.is_(None), InboxMessage.leased_until <= utcnow())
-                              .order_by(InboxMessage.received_at, InboxMessage.message_id)).all()
+        due = session.execute(
+            select(InboxMessage.message_id, InboxMessage.sender_hash)
+            .where(InboxMessage.done_at.is_(None), InboxMessage.leased_until <= utcnow())
+            .order_by(InboxMessage.received_at, InboxMessage.message_id)
+        ).all()
     blocked: set[str] = set()
     for message_id, hashed in due:
         taken = None if hashed in blocked else _take(message_id, settings)
@@ -136,8 +159,13 @@ def retry_due(ask: RasaClient, client: GraphClient, settings: Settings) -> Retry
         if outcome == "retry":
             blocked.add(hashed)
     if due:
-        logger.info("whatsapp inbox retried: answered=%d retry=%d gave_up=%d skipped=%d",
-                    report.answered, report.retry, report.gave_up, report.skipped)
+        logger.info(
+            "whatsapp inbox retried: answered=%d retry=%d gave_up=%d skipped=%d",
+            report.answered,
+            report.retry,
+            report.gave_up,
+            report.skipped,
+        )
     return report
 
 

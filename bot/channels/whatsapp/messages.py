@@ -1,4 +1,5 @@
 """The connector's own texts, from messages.yml, in the customer's language (both when unknown)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """Replies the Graph API did not take are kept here, not lost, and resent later (in order per sender)."""
+
 from __future__ import annotations
 
 import logging
@@ -6,10 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.store import db
-from bot.store.models import utcnow
 from bot.channels.whatsapp.graph import GraphClient, SendFailed
-from bot.store.models import OutboxMessage
+from bot.store import db
+from bot.store.models import OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -22,16 +22,19 @@ def deliver(client: GraphClient, recipient: str, hashed: str, bodies: list[dict]
         except SendFailed as exc:
             kept = bodies[position:]
             _keep(recipient, hashed, kept, exc.reason, client.attempts)
-            logger.warning("whatsapp reply kept in the outbox: sender=%s messages=%d reason=%s",
-                           hashed[:12], len(kept), exc.reason)
+            logger.warning(
+                "whatsapp reply kept in the outbox: sender=%s messages=%d reason=%s", hashed[:12], len(kept), exc.reason
+            )
             return len(kept)
     return 0
 
 
 def _keep(recipient: str, hashed: str, bodies: list[dict], reason: str, attempts: int) -> None:
     with db.session() as session:
-        session.add_all(OutboxMessage(sender_hash=hashed, recipient=recipient, body=body, attempts=attempts,
-                                      last_error=reason[:64]) for body in bodies)
+        session.add_all(
+            OutboxMessage(sender_hash=hashed, recipient=recipient, body=body, attempts=attempts, last_error=reason[:64])
+            for body in bodies
+        )
         session.commit()
 
 
@@ -51,8 +54,9 @@ def resend(client: GraphClient) -> ResendReport:
     report = ResendReport()
     blocked: set[str] = set()
     with db.session() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-                               .order_by(OutboxMessage.id)).all()
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+        ).all()
         for row in rows:
             if row.sender_hash in blocked:
                 report.pending += 1

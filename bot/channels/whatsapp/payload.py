@@ -3,6 +3,7 @@
 Parsing is tolerant: a part that is not in the documented shape is skipped, never an error, since
 Meta adds fields and types over time. Only a body that is not a JSON object is refused.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

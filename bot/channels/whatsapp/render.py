@@ -4,6 +4,7 @@ Buttons become reply buttons (at most 3, titles up to 20 characters) or a list (
 titles up to 24); when they fit neither, a numbered text ("1. ...") whose numbers the customer can
 answer with (the choices are remembered per sender, see store.State.offered).
 """
+
 from __future__ import annotations
 
 import re
@@ -54,25 +55,44 @@ def _buttons(raw: object) -> list[dict]:
 
 
 def text_bodies(text: str) -> list[dict]:
-    return [{"type": "text", "text": {"preview_url": True, "body": text[i:i + TEXT_BODY]}}
-            for i in range(0, len(text), TEXT_BODY)]
+    return [
+        {"type": "text", "text": {"preview_url": True, "body": text[i : i + TEXT_BODY]}}
+        for i in range(0, len(text), TEXT_BODY)
+    ]
 
 
 def _fits(buttons: list[dict], count: int, title: int, ident: int) -> bool:
     unique_ids = len({b["payload"] for b in buttons}) == len(buttons)  # Meta refuses repeated ids
-    return unique_ids and len(buttons) <= count and all(
-        len(b["title"]) <= title and 0 < len(b["payload"]) <= ident for b in buttons)
+    return (
+        unique_ids
+        and len(buttons) <= count
+        and all(len(b["title"]) <= title and 0 < len(b["payload"]) <= ident for b in buttons)
+    )
 
 
 def _reply_buttons(body: str, buttons: list[dict]) -> dict:
-    return {"type": "interactive", "interactive": {"type": "button", "body": {"text": body}, "action": {
-        "buttons": [{"type": "reply", "reply": {"id": b["payload"], "title": b["title"]}} for b in buttons]}}}
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": body},
+            "action": {
+                "buttons": [{"type": "reply", "reply": {"id": b["payload"], "title": b["title"]}} for b in buttons]
+            },
+        },
+    }
 
 
 def _list(body: str, buttons: list[dict], language: str | None) -> dict:
     rows = [{"id": b["payload"], "title": b["title"]} for b in buttons]
-    return {"type": "interactive", "interactive": {"type": "list", "body": {"text": body}, "action": {
-        "button": message("list_button", language), "sections": [{"rows": rows}]}}}
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": body},
+            "action": {"button": message("list_button", language), "sections": [{"rows": rows}]},
+        },
+    }
 
 
 def _numbered(text: str, buttons: list[dict], language: str | None) -> str:

@@ -1,4 +1,5 @@
 """Meta's X-Hub-Signature-256: "sha256=" + HMAC-SHA256 of the raw request body with the app secret."""
+
 from __future__ import annotations
 
 import hashlib

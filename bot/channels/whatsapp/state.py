@@ -1,4 +1,5 @@
 """Per-sender state in the app database (the processed message ids are claimed by inbox.accept)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store import db
 from bot.store.deflections import hash_conversation
-from bot.store.models import utcnow
-from bot.store.models import SenderState
+from bot.store.models import SenderState, utcnow
 
 
 def sender_hash(sender: str) -> str:
