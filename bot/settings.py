@@ -38,14 +38,14 @@ class Settings(BaseSettings):
     whatsapp_inbox_retry_seconds: float = 30.0
     whatsapp_inbox_max_attempts: int = 10
 
-    # Web chat and the ambassadors' page (bot/api/routes/chat.py, ambassador.py). Centre secrets come
+    # Web chat and the ambassadors' page (bot/api/v1/chat.py, bot/api/pages/ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.
     chat_rasa_timeout_seconds: float = 30.0
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0
 
-    # Deflection dashboard and metrics API (bot/api/routes/metrics.py, dashboard.py): the manager's
+    # Deflection dashboard and metrics API (bot/api/v1/metrics.py, bot/api/pages/dashboard.py): the manager's
     # bearer token, also the dashboard's sign-in password. Empty: in production everything is closed;
     # in development the documented default "daleel-dev-dashboard" applies. Days are counted in
     # metrics_timezone (an IANA zone name).

@@ -97,8 +97,9 @@ def test_english_chat_with_buttons_survives_a_reload(stack, browser, page_errors
     choices = page.locator(".msg-bot .choice:not([disabled])")
     expect(choices.first).to_be_visible(timeout=ANSWER)
     assert choices.count() >= 2
-    title = choices.first.inner_text()
-    choices.first.click()
+    driving = page.locator(".msg-bot .choice:not([disabled])", has_text="driving licence").first
+    title = driving.inner_text()
+    driving.click()
     expect(page.locator(".msg-user .bubble").last).to_have_text(title)  # the title shown, the payload sent
     answer = page.locator(".msg-bot .bubble", has_text="RTA")
     expect(answer.first).to_be_visible(timeout=ANSWER)
