@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from bot.api.deps import CatalogueDep, SettingsDep, SignInLimiterDep
+from bot.api.deps import CatalogueDep, SessionDep, SettingsDep, SignInLimiterDep
 from bot.api.sessions import (
     MANAGER_COOKIE,
     check_token,
@@ -23,7 +23,6 @@ from bot.api.sessions import (
 )
 from bot.api.sign_in_limits import MANAGER, client_address, retry_minutes
 from bot.api.templating import TEMPLATES, page_language, security_headers
-from bot.store import db
 from bot.store.deflections import SOURCES
 from bot.store.metrics import GROUPS, InvalidQuery, channels_seen, make_filters, zone
 
@@ -74,6 +73,7 @@ def dashboard(
     request: Request,
     settings: SettingsDep,
     catalogue: CatalogueDep,
+    session: SessionDep,
     lang: Text = None,
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Annotated[str | None, Query(max_length=40)] = None,
@@ -101,8 +101,7 @@ def dashboard(
         make_filters(tz, filters["from"], filters["to"], entity=entity, channel=channel, source=source)
     except InvalidQuery as exc:
         error = error or str(exc)
-    with db.session(settings.database_url) as session:
-        channels = channels_seen(session)
+    channels = channels_seen(session)
     entities = sorted(
         ({"code": e.code, "name": e.name_ar if language == "ar" else e.name_en} for e in catalogue.entities.values()),
         key=lambda e: e["name"],

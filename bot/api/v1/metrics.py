@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from bot.api.deps import ManagerDep, SettingsDep
-from bot.store import db
+from bot.api.deps import ManagerDep, SessionDep, SettingsDep
 from bot.store.deflections import DEFLECTED_OUTCOMES
 from bot.store.metrics import (
     GROUPS,
@@ -120,12 +120,9 @@ def deflection_query(
 QueryDep = Annotated[DeflectionQuery, Depends(deflection_query)]
 
 
-def _report(query: DeflectionQuery, settings) -> DeflectionReport:
-    with db.session(settings.database_url) as session:
-        [totals] = deflection_figures(session, query.filters, (), query.tz)
-        groups = (
-            deflection_figures(session, query.filters, query.group_by, query.tz, query.top) if query.group_by else []
-        )
+def _report(query: DeflectionQuery, session: Session) -> DeflectionReport:
+    [totals] = deflection_figures(session, query.filters, (), query.tz)
+    groups = deflection_figures(session, query.filters, query.group_by, query.tz, query.top) if query.group_by else []
     return DeflectionReport(
         timezone=query.tz.key,
         deflected_outcomes=list(DEFLECTED_OUTCOMES),
@@ -161,10 +158,10 @@ def _csv(report: DeflectionReport) -> Response:
 
 
 @router.get("/deflections", response_model=DeflectionReport, response_model_exclude_unset=True)
-def deflections(_: ManagerDep, query: QueryDep, settings: SettingsDep, format: Literal["json", "csv"] = "json"):
+def deflections(_: ManagerDep, query: QueryDep, session: SessionDep, format: Literal["json", "csv"] = "json"):
     """Deflected visits (outcome routed or confirmed) and their fee value in AED, with the other outcomes
     counted apart; days are calendar days in DALEEL_METRICS_TIMEZONE, `from` and `to` inclusive."""
-    report = _report(query, settings)
+    report = _report(query, session)
     return _csv(report) if format == "csv" else report
 
 
@@ -173,15 +170,16 @@ def deflections(_: ManagerDep, query: QueryDep, settings: SettingsDep, format: L
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "The same figures as CSV, with a header row"}},
 )
-def deflections_csv(_: ManagerDep, query: QueryDep, settings: SettingsDep) -> Response:
+def deflections_csv(_: ManagerDep, query: QueryDep, session: SessionDep) -> Response:
     """The same query as /deflections, as CSV (one row per group, or one row of totals)."""
-    return _csv(_report(query, settings))
+    return _csv(_report(query, session))
 
 
 @router.get("/deflections/day-over-day", response_model=DayOverDay)
 def day_over_day(
     _: ManagerDep,
     settings: SettingsDep,
+    session: SessionDep,
     day: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD; today by default")] = None,
     entity: Text = None,
     service: Text = None,
@@ -207,8 +205,7 @@ def day_over_day(
         language=language,
         outcome=None,
     )
-    with db.session(settings.database_url) as session:
-        rows = {r["day"]: r for r in deflection_figures(session, filters, ("day",), tz)}
+    rows = {r["day"]: r for r in deflection_figures(session, filters, ("day",), tz)}
     empty = {"deflected": 0, "fee_aed": 0.0, "unknown_fee_count": 0}
     figures = {
         d: DayFigures(day=d.isoformat(), **{k: rows.get(d.isoformat(), empty)[k] for k in empty})
