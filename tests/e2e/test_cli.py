@@ -1,4 +1,5 @@
-"""`python -m bot route`: one answer per line, in order; a bad line gets an error and the run goes on."""
+"""`python -m bot route` as a whole process (in e2e: each run builds the route core): one answer per line,
+in order; a bad line gets an error and the run goes on."""
 
 import json
 import subprocess
