@@ -129,15 +129,21 @@ def start(
     return stack
 
 
-def migrate(database_url: str) -> None:
-    """`alembic upgrade head` on the stack's database, as `make run` does: the app never creates tables."""
-    from alembic import command
+def alembic_config(database_url: str):
+    """Alembic's configuration for one database (migrations/env.py reads the URL from it)."""
     from alembic.config import Config
 
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["url"] = database_url
-    command.upgrade(config, "head")
+    return config
+
+
+def migrate(database_url: str) -> None:
+    """`alembic upgrade head` on the stack's database, as `make run` does: the app never creates tables."""
+    from alembic import command
+
+    command.upgrade(alembic_config(database_url), "head")
 
 
 def stop(stack: LiveStack) -> None:

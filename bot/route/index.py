@@ -70,16 +70,15 @@ def arabic_everyday_zipf(word: str) -> float:
     return math.log10(total * 1e9) if total > 0 else 0.0
 
 
+def lexicon_words(path: Path) -> list[str]:
+    """The words of a lexicon file: {group: {register: [word, ...]}} (an empty register may be null)."""
+    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [str(word) for registers in lexicon.values() for words in registers.values() for word in words or ()]
+
+
 def load_everyday_words(analyser: Analyser, path: Path = EVERYDAY_LEXICON) -> frozenset[str]:
     """Stems of the everyday-domain lexicon, analysed like messages."""
-    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(
-        unit.word
-        for languages in lexicon.values()
-        for words in languages.values()
-        for word in words
-        for unit in analyser.units(str(word))
-    )
+    return frozenset(unit.word for word in lexicon_words(path) for unit in analyser.units(word))
 
 
 @dataclass(frozen=True)

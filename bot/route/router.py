@@ -7,11 +7,9 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.route.analyse import Analyser, Unit, default_analyser
 from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
-from bot.route.index import Evidence, Hit, ServiceIndex
+from bot.route.index import Evidence, Hit, ServiceIndex, lexicon_words
 from bot.route.scope import ScopeModel, default_scope_model
 from bot.text.normalise import normalise_for_matching
 from service_catalog.loader import Catalogue, default_catalogue
@@ -70,8 +68,7 @@ def _service_ref(service: Service) -> ServiceRef:
 def load_general_words(analyser: Analyser, path: Path = GENERAL_REQUESTS) -> tuple[frozenset[str], frozenset[str]]:
     """The general-request lexicon as stems (analysed like messages) and as normalised words: some of its
     words ("fee", "كم") are function words to the analyser, so only the written word shows them."""
-    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
-    words = [str(word) for registers in lexicon.values() for group in registers.values() for word in group or ()]
+    words = lexicon_words(path)
     stems = frozenset(unit.word for word in words for unit in analyser.units(word))
     return stems, frozenset(normalise_for_matching(word) for word in words)
 
@@ -121,10 +118,10 @@ class Router:
         text = validate_text(text)
         language = self.analyser.detect_language(text)
         units = self.index.query_units(text)
-        hits = [hit for hit in self.index.search(units, k=1 + ALTERNATIVES) if hit.score >= MIN_SCORE]
         if self.only_general_words(text):  # every service using the words may be meant: look deeper
             matching = [hit for hit in self.index.search(units, k=VAGUE_DEPTH) if hit.score >= MIN_SCORE]
             return self.which_service(matching, request_id, language)
+        hits = [hit for hit in self.index.search(units, k=1 + ALTERNATIVES) if hit.score >= MIN_SCORE]
         evidence = [self.index.evidence(units, hit.service) for hit in hits]
         vague = bool(hits) and _vague(units, evidence[0], self.index)
         # The best candidate may miss a word a close runner-up explains ("mulkiya" beside "car passing").

@@ -1,24 +1,13 @@
 """Alembic migrations build exactly the tables the models declare, on SQLite and PostgreSQL."""
 
-from pathlib import Path
-
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from bot.store.db import Base
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["url"] = url
-    return config
+from devtools.live import alembic_config
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
