@@ -14,7 +14,7 @@ LOCK := $(APP_VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-e
 
 .DEFAULT_GOAL := help
 .PHONY: help install browser run test test-unit lint format lock migrate validate train eval bench \
-        catalogue-report scope-model clean bench-webhook load compare
+        catalogue-report scope-model route-model clean bench-webhook load compare
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -65,7 +65,7 @@ test: install browser $(MODEL) ## everything: lint, Rasa validation and stories,
 	@bash scripts/test.sh
 
 test-unit: $(APP_VENV)/.installed ## fast tests: no Rasa environment, model, browser, database server
-	$(APP_PY) -m pytest tests/unit tests/actions -q -m "not live and not browser and not postgres and not redis"
+	$(APP_PY) -m pytest tests/unit tests/actions -q -m "not live and not browser and not postgres and not redis and not fit"
 
 lint: $(APP_VENV)/.installed ## ruff check, ruff format --check, import-linter's layer contracts
 	$(APP_VENV)/bin/ruff check .
@@ -90,6 +90,9 @@ catalogue-report: $(APP_VENV)/.installed ## coverage of the catalogue per entity
 
 scope-model: $(APP_VENV)/.installed ## refit bot/route/lexicon/scope_model.json (catalogue, lexicons or labelled/ changed)
 	$(APP_PY) -m bot scope fit
+
+route-model: $(APP_VENV)/.installed ## refit bot/route/lexicon/learned_model.npz (catalogue or lexicons changed)
+	$(APP_PY) -m bot route-model fit
 
 clean: ## remove the environments, the model and var/
 	rm -rf $(APP_VENV) $(RASA_VENV) models var results

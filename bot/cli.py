@@ -123,6 +123,20 @@ def cmd_scope_fit(args) -> int:
     return 0
 
 
+def cmd_route_model_fit(args) -> int:
+    from bot.route.analyse import default_analyser
+    from bot.route.learned_fit import fit, write
+    from service_catalog.loader import default_catalogue
+
+    model = fit(default_catalogue(), default_analyser())
+    write(model)
+    print(
+        f"learned retriever written: {len(model['service_ids'])} services, {len(model['features'])} features, "
+        f"{len(model['weights'])} weights"
+    )
+    return 0
+
+
 def cmd_spool_flush(args) -> int:
     from bot.store.deflections import flush_spool
     from bot.store.spool import get_spool
@@ -156,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     scope_commands = scope.add_subparsers(dest="scope_command", required=True)
     scope_fit = scope_commands.add_parser("fit", help="fit it on our own messages (bot/route/scope_fit.py)")
     scope_fit.set_defaults(func=cmd_scope_fit)
+    learned = commands.add_parser("route-model", help="the learned retriever fused with BM25 (bot/route/learned.py)")
+    learned_commands = learned.add_subparsers(dest="route_model_command", required=True)
+    learned_fit = learned_commands.add_parser(
+        "fit", help="fit it on the catalogue's phrases (bot/route/learned_fit.py)"
+    )
+    learned_fit.set_defaults(func=cmd_route_model_fit)
     spool = commands.add_parser("spool", help="deflection events queued while the database was down")
     spool_commands = spool.add_subparsers(dest="spool_command", required=True)
     flush = spool_commands.add_parser("flush", help="write the queued events now")
