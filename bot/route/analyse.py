@@ -7,7 +7,7 @@ A unit is one content word: its stem and its consonant skeleton, so that "renewa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,10 @@ from bot.text.skeleton import skeleton
 from bot.text.stem import stem
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "function_words.yml"
+THESAURUS = Path(__file__).resolve().parent / "lexicon" / "thesaurus.yml"
+CONCEPT_PREFIX = "#"
+# The longest thesaurus entry in words ("rukhsat giyada", "driving licence test"): spans are matched longest first.
+MAX_CONCEPT_WORDS = 4
 _ARABIC_LETTER = re.compile(f"[{arabic.LETTERS}]")
 _LATIN_LETTER = re.compile("[a-z]")
 _WORDLIKE = re.compile(f"[a-z{arabic.LETTERS}]")
@@ -32,15 +36,21 @@ class Unit:
     word: str  # the stem of the normalised word
     key: str  # consonant skeleton, prefixed; '' when the word has none
     surface: str = ""  # the normalised word itself, for word-frequency look-ups
+    concepts: tuple[str, ...] = ()  # thesaurus concepts this word (or the span it is in) says, prefixed
+
+    def word_forms(self) -> tuple[str, ...]:
+        """The word itself: its stem and skeleton."""
+        return (self.word, self.key) if self.key else (self.word,)
 
     def forms(self) -> tuple[str, ...]:
-        return (self.word, self.key) if self.key else (self.word,)
+        """Everything the word may meet in the catalogue: its stem, skeleton and thesaurus concepts."""
+        return self.word_forms() + self.concepts
 
 
 class Analyser:
     """Built once; `units` is a pure function of its input."""
 
-    def __init__(self, lexicon_path: Path = LEXICON):
+    def __init__(self, lexicon_path: Path = LEXICON, thesaurus_path: Path | None = THESAURUS):
         lexicon = yaml.safe_load(lexicon_path.read_text(encoding="utf-8"))
         self._english = spacy.blank("en").tokenizer
         self._arabic = spacy.blank("ar").tokenizer
@@ -49,6 +59,23 @@ class Analyser:
         stop -= set(lexicon["keep"])
         self._stop = {normalise_for_matching(str(word)) for word in stop}
         self._arabizi_markers = {str(word) for word in lexicon["arabizi_markers"]}
+        self._concepts: dict[tuple[str, ...], str] = {}
+        if thesaurus_path:
+            self._concepts = self._load_thesaurus(thesaurus_path)
+
+    def _load_thesaurus(self, path: Path) -> dict[tuple[str, ...], str]:
+        """Each entry as the stems it analyses to -> its concept ("motar", "vehicle", "سيارة" -> #vehicle)."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # Words many services use ("card", "number"): neither an entry nor what an entry reduces to once its
+        # function words are gone ("top up card" -> "card").
+        ambiguous = {tuple(unit.word for unit in self.units(str(word))) for word in data.get("stop_ambiguous", [])}
+        entries: dict[tuple[str, ...], str] = {}
+        for name, registers in data["concepts"].items():
+            for word in (w for words in registers.values() for w in words or ()):
+                stems = tuple(unit.word for unit in self.units(str(word)))
+                if 0 < len(stems) <= MAX_CONCEPT_WORDS and stems not in ambiguous:
+                    entries.setdefault(stems, CONCEPT_PREFIX + name)
+        return entries
 
     def words(self, text: str) -> list[str]:
         """Normalised tokens of a text, punctuation and numbers dropped, stop words kept."""
@@ -64,7 +91,18 @@ class Analyser:
                 continue
             key = skeleton(word)
             units.append(Unit(stem(word), SKELETON_PREFIX + key if key else "", word))
-        return units
+        return self._with_concepts(units) if self._concepts else units
+
+    def _with_concepts(self, units: list[Unit]) -> list[Unit]:
+        """Mark each span that is a thesaurus entry, longest first, with its concept."""
+        concepts: list[list[str]] = [[] for _ in units]
+        for length in range(min(MAX_CONCEPT_WORDS, len(units)), 0, -1):
+            for start in range(len(units) - length + 1):
+                concept = self._concepts.get(tuple(unit.word for unit in units[start : start + length]))
+                if concept and all(not concepts[i] for i in range(start, start + length)):
+                    for i in range(start, start + length):
+                        concepts[i].append(concept)
+        return [replace(unit, concepts=tuple(found)) if found else unit for unit, found in zip(units, concepts)]
 
     def detect_language(self, text: str) -> str:
         """'ar' for Arabic script or Arabizi, 'en' otherwise (the language to reply in)."""

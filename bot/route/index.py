@@ -174,10 +174,17 @@ class ServiceIndex:
         if not unit.word.isascii() or len(unit.word) < MIN_FUZZY_LENGTH:
             return unit
         match = process.extractOne(unit.word, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        return Unit(match[0], unit.key, match[0]) if match else unit
+        return Unit(match[0], unit.key, match[0], unit.concepts) if match else unit
 
     def query_units(self, text: str) -> list[Unit]:
         return [self._correct(unit) for unit in self.analyser.units(text)]
+
+    def _bridge(self, unit: Unit) -> Unit:
+        """A word the catalogue uses stands for itself; only one it never uses ("motar", "ليسن") reaches
+        the catalogue through its thesaurus concept."""
+        if unit.concepts and any(form in self._vocab for form in unit.word_forms()):
+            return Unit(unit.word, unit.key, unit.surface)
+        return unit
 
     def search(self, units: list[Unit], k: int = 5) -> list[Hit]:
         """BM25 over whole services, then the best candidates re-ranked by their closest phrase."""
@@ -227,7 +234,7 @@ class ServiceIndex:
         everyday = unknown = 0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
-            unknown += not any(form in self._vocab for form in unit.forms())
+            unknown += not any(form in self._vocab for form in unit.word_forms())
             if unit.word in self._everyday_words:  # "gym", "فندق", "netflix": never a service's evidence
                 everyday += 1
                 total += max(weight, EVERYDAY_WEIGHT * self._max_idf)
@@ -238,8 +245,9 @@ class ServiceIndex:
                 keyness = self._keyness(unit, doc)
                 domain += keyness * (matched / weight)
                 sharpest = max(sharpest, keyness)
-        query_forms = {form for unit in units for form in unit.forms()}
-        query_weight = sum(self._unit_idf(unit.forms()) for unit in units) or 1.0
+        # The message's own words only: the scope model weighs what the customer said, not what it may mean.
+        query_forms = {form for unit in units for form in unit.word_forms()}
+        query_weight = sum(self._unit_idf(unit.word_forms()) for unit in units) or 1.0
         phrase = self._phrase_match(self._position[service.id], query_forms, query_weight)
         return Evidence(
             coverage=found / total if total else 0.0,

@@ -1,4 +1,4 @@
-"""The route lexicons that are data for the next step of issue #12 stay valid against the catalogue."""
+"""The route lexicons (thesaurus, journeys) stay valid against the catalogue."""
 
 from collections import Counter
 from pathlib import Path
