@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ def features(units: list[Unit]) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LearnedRanker:
     service_ids: tuple[str, ...]
     columns: dict[str, int]  # feature -> column
@@ -48,6 +48,10 @@ class LearnedRanker:
     classes: np.ndarray
     weights: np.ndarray
     intercepts: np.ndarray  # per service
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {sid: i for i, sid in enumerate(self.service_ids)}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "LearnedRanker":

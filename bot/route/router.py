@@ -160,7 +160,8 @@ class Router:
         unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * hits[0].score)
         if self.learned:  # which service, once BM25's evidence has said the message is about one
             hits = self.fused(text, candidates)[: 1 + ALTERNATIVES]
-            evidence = [self.index.evidence(units, hit.service) for hit in hits]
+            found = {hit.service.id: e for hit, e in zip(candidates, evidence)}  # BM25's top ones, already weighed
+            evidence = [found.get(hit.service.id) or self.index.evidence(units, hit.service) for hit in hits]
         elif not vague and about:
             hits.insert(0, hits.pop(about))
             evidence.insert(0, evidence.pop(about))
@@ -180,7 +181,13 @@ class Router:
     def fused(self, text: str, candidates: list[Hit]) -> list[Hit]:
         """BM25's candidates in the order of BM25 and the learned retriever together."""
         decisions = self.learned.decisions(self.analyser.units(text))
-        known = {sid: float(decisions[i]) for i, sid in enumerate(self.learned.service_ids)}
+        position = self.learned.position
+        known = {
+            hit.service.id: float(decisions[position[hit.service.id]])
+            for hit in candidates
+            if hit.service.id in position
+        }
+        known.setdefault("", float(decisions.min()))  # the floor for a service the model has not seen
         by_id = {hit.service.id: hit for hit in candidates}
         order = fused_order({hit.service.id: hit.score for hit in candidates}, known, LEARNED_WEIGHT)
         return [by_id[sid] for sid in order]
