@@ -177,14 +177,11 @@ class ServiceIndex:
         return Unit(match[0], unit.key, match[0], unit.concepts) if match else unit
 
     def query_units(self, text: str) -> list[Unit]:
-        return [self._correct(unit) for unit in self.analyser.units(text)]
+        return self.corrected(self.analyser.units(text))
 
-    def _bridge(self, unit: Unit) -> Unit:
-        """A word the catalogue uses stands for itself; only one it never uses ("motar", "ليسن") reaches
-        the catalogue through its thesaurus concept."""
-        if unit.concepts and any(form in self._vocab for form in unit.word_forms()):
-            return Unit(unit.word, unit.key, unit.surface)
-        return unit
+    def corrected(self, units: list[Unit]) -> list[Unit]:
+        """The analyser's units of a message with typos of catalogue words corrected."""
+        return [self._correct(unit) for unit in units]
 
     def search(self, units: list[Unit], k: int = 5) -> list[Hit]:
         """BM25 over whole services, then the best candidates re-ranked by their closest phrase."""

@@ -83,11 +83,15 @@ class LearnedRanker:
         return scores
 
 
-def fused_order(base: dict[str, float], decisions: dict[str, float], weight: float) -> list[str]:
+def fused_order(
+    base: dict[str, float], decisions: dict[str, float], weight: float, floor: float | None = None
+) -> list[str]:
     """Service ids best first: BM25's score over the best one's, plus the model's decision times weight.
-    A service the model has not seen (added since the fit) gets the lowest decision: no boost."""
+    A service the model has not seen (added since the fit) gets `floor`, by default the lowest decision
+    given: no boost."""
     best = max(base.values(), default=1.0) or 1.0
-    floor = min(decisions.values(), default=0.0)
+    if floor is None:
+        floor = min(decisions.values(), default=0.0)
     return sorted(base, key=lambda sid: -(base[sid] / best + weight * decisions.get(sid, floor)))
 
 

@@ -95,9 +95,9 @@ class Router:
         active = [s for s in catalogue.services if s.status == "active"]
         self.most_used = sorted(active, key=lambda s: DEMAND_RANK[s.demand])[: 1 + ALTERNATIVES]
 
-    def only_general_words(self, text: str) -> bool:
-        """Words that ask for a service and nothing that says which one."""
-        stems = [unit.word for unit in self.analyser.units(text)]
+    def only_general_words(self, text: str, analysed: list[Unit]) -> bool:
+        """Words that ask for a service and nothing that says which one (`analysed`: the text's units)."""
+        stems = [unit.word for unit in analysed]
         written = _WORD.findall(normalise_for_matching(text))
         return all(stem in self.general_stems for stem in stems) and (
             bool(stems) or any(word in self.general_words for word in written)
@@ -129,8 +129,9 @@ class Router:
     def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
         text = validate_text(text)
         language = self.analyser.detect_language(text)
-        units = self.index.query_units(text)
-        if self.only_general_words(text):  # every service using the words may be meant: look deeper
+        analysed = self.analyser.units(text)  # once: the index corrects typos, the model reads as written
+        units = self.index.corrected(analysed)
+        if self.only_general_words(text, analysed):  # every service using the words may be meant: look deeper
             matching = [hit for hit in self.index.search(units, k=VAGUE_DEPTH) if hit.score >= MIN_SCORE]
             return self.which_service(matching, request_id, language)
         candidates = [hit for hit in self.index.search(units, k=RERANK_DEPTH) if hit.score >= MIN_SCORE]
@@ -159,7 +160,7 @@ class Router:
             )
         unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * hits[0].score)
         if self.learned:  # which service, once BM25's evidence has said the message is about one
-            hits = self.fused(text, candidates)[: 1 + ALTERNATIVES]
+            hits = self.fused(analysed, candidates)[: 1 + ALTERNATIVES]
             found = {hit.service.id: e for hit, e in zip(candidates, evidence)}  # BM25's top ones, already weighed
             evidence = [found.get(hit.service.id) or self.index.evidence(units, hit.service) for hit in hits]
         elif not vague and about:
@@ -178,18 +179,19 @@ class Router:
             score=confidence[0],
         )
 
-    def fused(self, text: str, candidates: list[Hit]) -> list[Hit]:
-        """BM25's candidates in the order of BM25 and the learned retriever together."""
-        decisions = self.learned.decisions(self.analyser.units(text))
+    def fused(self, analysed: list[Unit], candidates: list[Hit]) -> list[Hit]:
+        """BM25's candidates in the order of BM25 and the learned retriever together. The model scores the
+        message's words as written (`analysed`, before typo correction), as it was fitted."""
+        decisions = self.learned.decisions(analysed)
         position = self.learned.position
         known = {
             hit.service.id: float(decisions[position[hit.service.id]])
             for hit in candidates
             if hit.service.id in position
         }
-        known.setdefault("", float(decisions.min()))  # the floor for a service the model has not seen
         by_id = {hit.service.id: hit for hit in candidates}
-        order = fused_order({hit.service.id: hit.score for hit in candidates}, known, LEARNED_WEIGHT)
+        scores = {hit.service.id: hit.score for hit in candidates}
+        order = fused_order(scores, known, LEARNED_WEIGHT, floor=float(decisions.min()))
         return [by_id[sid] for sid in order]
 
 
