@@ -83,16 +83,17 @@ class LearnedRanker:
         return scores
 
 
-def fused_order(
+def fused_scores(
     base: dict[str, float], decisions: dict[str, float], weight: float, floor: float | None = None
-) -> list[str]:
-    """Service ids best first: BM25's score over the best one's, plus the model's decision times weight.
-    A service the model has not seen (added since the fit) gets `floor`, by default the lowest decision
-    given: no boost."""
+) -> list[tuple[str, float]]:
+    """(service id, fused score) best first: BM25's score over the best one's, plus the model's decision
+    times weight. A service the model has not seen (added since the fit) gets `floor`, by default the lowest
+    decision given: no boost."""
     best = max(base.values(), default=1.0) or 1.0
     if floor is None:
         floor = min(decisions.values(), default=0.0)
-    return sorted(base, key=lambda sid: -(base[sid] / best + weight * decisions.get(sid, floor)))
+    fused = {sid: base[sid] / best + weight * decisions.get(sid, floor) for sid in base}
+    return sorted(fused.items(), key=lambda item: -item[1])
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.route.analyse import Analyser, Unit, default_analyser
 from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
 from bot.route.index import RERANK_DEPTH, Evidence, Hit, ServiceIndex, lexicon_words
-from bot.route.learned import LearnedRanker, default_learned_ranker, fused_order
+from bot.route.learned import LearnedRanker, default_learned_ranker, fused_scores
 from bot.route.scope import ScopeModel, default_scope_model
 from bot.text.normalise import normalise_for_matching
 from service_catalog.loader import Catalogue, default_catalogue
@@ -25,6 +25,7 @@ MIN_SCORE = 1.0
 VAGUE_MAX_WORDS, GENERAL_SERVICES, VAGUE_DOMAIN = 1, 10, 1.0
 # When the runner-up scores this close to the best, the two are too close to choose.
 CLARIFY_RATIO = 0.88
+CLARIFY_GAP = 1.0 - CLARIFY_RATIO
 # A runner-up this close to the best may be the service when the best is not about one.
 RUNNER_UP_RATIO = 0.6
 ALTERNATIVES = 4
@@ -160,7 +161,10 @@ class Router:
             )
         unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * hits[0].score)
         if self.learned:  # which service, once BM25's evidence has said the message is about one
-            hits = self.fused(analysed, candidates)[: 1 + ALTERNATIVES]
+            ranked = self.fused(analysed, candidates)
+            hits = [hit for hit, _ in ranked[: 1 + ALTERNATIVES]]
+            # BM25's ratio, on the fused scale (the same test when the model cannot tell the two apart)
+            unsure = vague or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - CLARIFY_GAP)
             found = {hit.service.id: e for hit, e in zip(candidates, evidence)}  # BM25's top ones, already weighed
             evidence = [found.get(hit.service.id) or self.index.evidence(units, hit.service) for hit in hits]
         elif not vague and about:
@@ -179,9 +183,9 @@ class Router:
             score=confidence[0],
         )
 
-    def fused(self, analysed: list[Unit], candidates: list[Hit]) -> list[Hit]:
-        """BM25's candidates in the order of BM25 and the learned retriever together. The model scores the
-        message's words as written (`analysed`, before typo correction), as it was fitted."""
+    def fused(self, analysed: list[Unit], candidates: list[Hit]) -> list[tuple[Hit, float]]:
+        """BM25's candidates with their fused score, best first (BM25 and the learned retriever together).
+        The model scores the message's words as written (`analysed`, before typo correction), as fitted."""
         decisions = self.learned.decisions(analysed)
         position = self.learned.position
         known = {
@@ -191,8 +195,10 @@ class Router:
         }
         by_id = {hit.service.id: hit for hit in candidates}
         scores = {hit.service.id: hit.score for hit in candidates}
-        order = fused_order(scores, known, LEARNED_WEIGHT, floor=float(decisions.min()))
-        return [by_id[sid] for sid in order]
+        return [
+            (by_id[sid], fused)
+            for sid, fused in fused_scores(scores, known, LEARNED_WEIGHT, floor=float(decisions.min()))
+        ]
 
 
 def _confidence(hit: Hit, evidence: Evidence) -> float:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from bot.route.analyse import default_analyser
-from bot.route.learned import LearnedRanker, default_learned_ranker, features, fused_order
+from bot.route.learned import LearnedRanker, default_learned_ranker, features, fused_scores
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +47,17 @@ def test_a_service_name_is_its_own_best_decision(ranker, text, service_id):
     assert ranker.service_ids[int(np.argmax(decisions))] == service_id
 
 
+def order(*args, **kwargs) -> list[str]:
+    return [sid for sid, _ in fused_scores(*args, **kwargs)]
+
+
 def test_fusion_adds_the_models_decision_to_bm25s_share():
     base = {"a": 10.0, "b": 9.0}
-    assert fused_order(base, {"a": -0.9, "b": -0.2}, 0.25) == ["b", "a"]  # 1.0-0.225 < 0.9-0.05
-    assert fused_order(base, {"a": -0.9, "b": -0.2}, 0.0) == ["a", "b"]
+    assert fused_scores(base, {"a": -0.9, "b": -0.2}, 0.25) == [("b", 0.9 - 0.05), ("a", 1.0 - 0.225)]
+    assert order(base, {"a": -0.9, "b": -0.2}, 0.25) == ["b", "a"]  # 1.0-0.225 < 0.9-0.05
+    assert order(base, {"a": -0.9, "b": -0.2}, 0.0) == ["a", "b"]
     # a service the model has not seen gets the lowest decision, not a free zero
-    assert fused_order({"a": 10.0, "new": 9.9}, {"a": -0.5, "b": -0.9}, 0.25) == ["a", "new"]
+    assert order({"a": 10.0, "new": 9.9}, {"a": -0.5, "b": -0.9}, 0.25) == ["a", "new"]
 
 
 def test_the_router_decides_scope_before_the_model_reorders(router):

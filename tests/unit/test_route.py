@@ -78,6 +78,13 @@ def test_two_words_that_name_a_service_are_answered_without_asking(router, text,
     assert answer.service.id == service_id and answer.needs_clarification is False
 
 
+def test_a_named_service_is_not_asked_about_when_bm25_alone_is_torn(router):
+    """BM25 scores "Pay a DEWA bill in instalments with a partner bank credit card" within 5% of "Pay DEWA
+    bill"; the learned retriever tells them apart, so the customer gets the bill payment, not a question."""
+    answer = router.route("pay my DEWA bill")
+    assert answer.service.id == "dewa.bill.pay" and answer.needs_clarification is False
+
+
 @pytest.mark.parametrize(
     "text",
     [
