@@ -91,7 +91,7 @@ catalogue-report: $(APP_VENV)/.installed ## coverage of the catalogue per entity
 scope-model: $(APP_VENV)/.installed ## refit bot/route/lexicon/scope_model.json (catalogue, lexicons or labelled/ changed)
 	$(APP_PY) -m bot scope fit
 
-route-model: $(APP_VENV)/.installed ## refit bot/route/lexicon/learned_model.npz (catalogue or lexicons changed)
+route-model: $(APP_VENV)/.installed ## refit bot/route/lexicon/learned_model.npz and journey_model.npz (catalogue or lexicons changed)
 	$(APP_PY) -m bot route-model fit
 
 clean: ## remove the environments, the model and var/

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from abc import ABCMeta, abstractmethod
@@ -228,17 +229,44 @@ def focus_events(
 def service_from_message_or_focus(tracker: Tracker):
     """For follow-ups: a service named in the message itself wins over the one in focus.
 
-    Returns (service record or None, route answer or None, is_new).
+    Returns (service record or None, route answer or None, is_new); with no service, the route answer
+    only when it is a life event's journey.
     """
     text = latest_text(tracker)
-    if not is_payload(text):
-        answer = route(text)
-        if answer is not None and not answer.out_of_scope and not answer.needs_clarification and answer.service:
-            record = service_record(answer.service.id)
-            if record is not None:
-                return record, answer, record.id != tracker.get_slot("service_id")
+    answer = None if is_payload(text) else route(text)
+    if answer is not None and not answer.out_of_scope and not answer.needs_clarification and answer.service:
+        record = service_record(answer.service.id)
+        if record is not None:
+            return record, answer, record.id != tracker.get_slot("service_id")
     record = service_record(tracker.get_slot("service_id"))
+    if record is None and answer is not None and answer.journey is not None:
+        return None, answer, False
     return record, None, False
+
+
+def service_buttons(candidates, lang: str, limit: int | None = None) -> tuple[list[dict[str, str]], list[str]]:
+    """One /choose_service button per distinct service, in the order given, numbered."""
+    buttons, ids = [], []
+    for candidate in candidates:
+        if candidate is None or candidate.id in ids:
+            continue
+        ids.append(candidate.id)
+        title = candidate.name_ar if lang == "ar" and candidate.name_ar else candidate.name_en
+        payload = "/choose_service" + json.dumps({"service_id": candidate.id}, ensure_ascii=False)
+        buttons.append({"title": f"{len(ids)}. {title}", "payload": payload})
+        if len(ids) == limit:
+            break
+    return buttons, ids
+
+
+def answer_journey(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -> list[dict[str, Any]]:
+    """A life event ("we just had a baby"): the journey's name and its services, each a button."""
+    lang = language(tracker)
+    # the journey's order, not by score or demand: the order is the advice
+    buttons, ids = service_buttons([answer.service, *answer.alternatives], lang)
+    name = answer.journey.name_ar if lang == "ar" else answer.journey.name_en
+    dispatcher.utter_message(response="utter_journey", buttons=buttons, journey_name=name)
+    return [SlotSet("offered_services", ids), SlotSet("feedback_pending", False)]
 
 
 def utter_route_answer(dispatcher: CollectingDispatcher, tracker: Tracker, service, channel) -> None:
@@ -285,6 +313,8 @@ class FollowUpAction(Action, metaclass=ABCMeta):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         service, answer, is_new = service_from_message_or_focus(tracker)
+        if service is None and answer is not None:  # "which papers will the baby need?": a life event
+            return answer_journey(dispatcher, tracker, answer)
         if service is None:
             dispatcher.utter_message(response="utter_ask_service")
             return []

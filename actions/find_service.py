@@ -4,13 +4,13 @@
   (or, when the customer said they cannot use the app, the assisted option,
   logged as "assisted_in_person")
 - too close to choose -> up to three buttons /choose_service{"service_id": ...}
+- a life event ("we just had a baby") -> its services in order, each a button
 - out of scope -> polite answer; bad input (empty, emoji, too long) -> polite answer
 Nothing is logged unless the customer was sent somewhere.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     MAX_CHOICES,
+    answer_journey,
     has_words,
     is_payload,
     language,
@@ -27,6 +28,7 @@ from actions.common import (
     order_ties_by_demand,
     route,
     route_and_log,
+    service_buttons,
     service_record,
 )
 
@@ -36,18 +38,7 @@ def choice_buttons(answer, lang: str) -> tuple[list[dict[str, str]], list[str]]:
     alternatives = [a for a in answer.alternatives if a is not None]
     candidates = [answer.service, *alternatives] if answer.service is not None else alternatives
     scores = ([answer.score] if answer.service is not None else []) + [a.score for a in alternatives]
-    candidates = order_ties_by_demand(candidates, scores)
-    buttons, ids = [], []
-    for candidate in candidates:
-        if candidate is None or candidate.id in ids:
-            continue
-        ids.append(candidate.id)
-        title = candidate.name_ar if lang == "ar" and candidate.name_ar else candidate.name_en
-        payload = "/choose_service" + json.dumps({"service_id": candidate.id}, ensure_ascii=False)
-        buttons.append({"title": f"{len(ids)}. {title}", "payload": payload})
-        if len(ids) == MAX_CHOICES:
-            break
-    return buttons, ids
+    return service_buttons(order_ties_by_demand(candidates, scores), lang, MAX_CHOICES)
 
 
 class ActionFindService(Action):
@@ -63,6 +54,8 @@ class ActionFindService(Action):
         if answer is None:  # refused by the route core: too long, no words
             dispatcher.utter_message(response="utter_bad_input")
             return [SlotSet("feedback_pending", False)]
+        if answer.journey is not None:
+            return answer_journey(dispatcher, tracker, answer)
         said_out_of_scope = latest_intent(tracker) == "out_of_scope"
         if answer.out_of_scope or answer.service is None or (said_out_of_scope and answer.needs_clarification):
             dispatcher.utter_message(response="utter_out_of_scope")

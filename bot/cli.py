@@ -125,15 +125,20 @@ def cmd_scope_fit(args) -> int:
 
 def cmd_route_model_fit(args) -> int:
     from bot.route.analyse import default_analyser
-    from bot.route.learned_fit import fit, write
+    from bot.route.journeys import JOURNEY_MODEL_PATH, load_journeys
+    from bot.route.learned_fit import fit, fit_journeys, write
     from service_catalog.loader import default_catalogue
 
-    model = fit(default_catalogue(), default_analyser())
+    catalogue, analyser = default_catalogue(), default_analyser()
+    model = fit(catalogue, analyser)
     write(model)
     print(
         f"learned retriever written: {len(model['service_ids'])} services, {len(model['features'])} features, "
         f"{len(model['weights'])} weights"
     )
+    journeys = fit_journeys(load_journeys(), catalogue, analyser)
+    write(journeys, JOURNEY_MODEL_PATH)
+    print(f"journey model written: {len(journeys['service_ids']) - 1} journeys, {len(journeys['weights'])} weights")
     return 0
 
 

@@ -30,6 +30,14 @@ class Alternative(BaseModel):
     score: float
 
 
+class JourneyRef(BaseModel):
+    """A life event the message is about; its services, in order, are the answer's service and alternatives."""
+
+    id: str
+    name_en: str
+    name_ar: str
+
+
 class RouteAnswer(BaseModel):
     id: str | None = None
     language: Literal["ar", "en"]
@@ -39,6 +47,7 @@ class RouteAnswer(BaseModel):
     channel: ChannelRef | None
     alternatives: list[Alternative] = Field(default_factory=list)
     score: float
+    journey: JourneyRef | None = None
 
 
 class RouteError(BaseModel):

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.route.analyse import Analyser
+from bot.route.journeys import NOT_A_JOURNEY, Journey
 from bot.route.learned import MODEL_PATH, features
 from service_catalog.loader import Catalogue
 
@@ -36,10 +37,41 @@ def examples(catalogue: Catalogue) -> tuple[list[str], list[int], list[str]]:
 
 
 def fit(catalogue: Catalogue, analyser: Analyser) -> dict[str, np.ndarray]:
+    texts, labels, service_ids = examples(catalogue)
+    return fit_linear(texts, labels, service_ids, analyser)
+
+
+def journey_examples(journeys: dict[str, Journey], catalogue: Catalogue) -> tuple[list[str], list[int], list[str]]:
+    """Each journey's names and triggers as its class; every service phrase and the journeys' single-service
+    counter-examples as NOT_A_JOURNEY."""
+    class_ids = [*journeys, NOT_A_JOURNEY]
+    texts, labels = [], []
+    for label, journey in enumerate(journeys.values()):
+        for phrase in (journey.name_en, journey.name_ar, *journey.triggers):
+            texts.append(phrase)
+            labels.append(label)
+    others = len(journeys)
+    service_texts, _, _ = examples(catalogue)
+    for phrase in (*service_texts, *(p for journey in journeys.values() for p in journey.single_service)):
+        texts.append(phrase)
+        labels.append(others)
+    return texts, labels, class_ids
+
+
+def fit_journeys(journeys: dict[str, Journey], catalogue: Catalogue, analyser: Analyser) -> dict[str, np.ndarray]:
+    texts, labels, class_ids = journey_examples(journeys, catalogue)
+    return fit_linear(texts, labels, class_ids, analyser)
+
+
+def fit_linear(
+    texts: list[str],
+    labels: list[int],
+    class_ids: list[str],
+    analyser: Analyser,
+) -> dict[str, np.ndarray]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    texts, labels, service_ids = examples(catalogue)
     vectoriser = TfidfVectorizer(analyzer=lambda text: features(analyser.units(text)), sublinear_tf=True, min_df=MIN_DF)
     matrix = vectoriser.fit_transform(texts)
     model = LinearSVC(C=C, random_state=0).fit(matrix, np.array(labels))
@@ -48,7 +80,7 @@ def fit(catalogue: Catalogue, analyser: Analyser) -> dict[str, np.ndarray]:
     rows, classes = np.nonzero(weights)
     indptr = np.searchsorted(rows, np.arange(weights.shape[0] + 1)).astype(np.int32)
     return {
-        "service_ids": np.array(service_ids),
+        "service_ids": np.array(class_ids),
         "features": vectoriser.get_feature_names_out().astype(str),
         "idf": vectoriser.idf_.astype(np.float32),
         "indptr": indptr,

@@ -8,8 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.route.analyse import Analyser, Unit, default_analyser
-from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
+from bot.route.contract import Alternative, ChannelRef, JourneyRef, RouteAnswer, ServiceRef
 from bot.route.index import RERANK_DEPTH, Evidence, Hit, ServiceIndex, lexicon_words
+from bot.route.journeys import Journey, JourneyRecogniser, default_journey_recogniser
 from bot.route.learned import LearnedRanker, default_learned_ranker, fused_scores
 from bot.route.scope import ScopeModel, default_scope_model
 from bot.text.normalise import normalise_for_matching
@@ -86,12 +87,14 @@ class Router:
         analyser: Analyser,
         scope: ScopeModel | None = None,
         learned: LearnedRanker | None = None,
+        journeys: JourneyRecogniser | None = None,
     ):
         self.catalogue = catalogue
         self.analyser = analyser
         self.index = ServiceIndex(catalogue, analyser)
         self.scope = scope or default_scope_model()
         self.learned = learned
+        self.journeys = journeys
         self.general_stems, self.general_words = load_general_words(analyser)
         active = [s for s in catalogue.services if s.status == "active"]
         self.most_used = sorted(active, key=lambda s: DEMAND_RANK[s.demand])[: 1 + ALTERNATIVES]
@@ -121,6 +124,25 @@ class Router:
             score=0.0,
         )
 
+    def journey_answer(self, journey: Journey, request_id: str | None, language: str) -> RouteAnswer | None:
+        """The journey's services in its order, each a choice (its first one the answer's service)."""
+        known = self.catalogue.by_id()
+        services = [known.get(sid) for sid in journey.services]
+        services = [s for s in services if s is not None and s.status == "active"]
+        if not services:  # every one of them retired since: answer as for any other message
+            return None
+        return RouteAnswer(
+            id=request_id,
+            language=language,
+            out_of_scope=False,
+            needs_clarification=True,
+            service=_service_ref(services[0]),
+            channel=self.channel_for(services[0]),
+            alternatives=[_alternative_of(service, 0.0) for service in services[1:]],
+            score=0.0,
+            journey=JourneyRef(id=journey.id, name_en=journey.name_en, name_ar=journey.name_ar),
+        )
+
     def channel_for(self, service: Service) -> ChannelRef:
         """The preferred smart channel, with the first link the service or its entity offers."""
         best = service.channels[0]
@@ -131,6 +153,13 @@ class Router:
         text = validate_text(text)
         language = self.analyser.detect_language(text)
         analysed = self.analyser.units(text)  # once: the index corrects typos, the model reads as written
+        answer = self.service_answer(text, analysed, language, request_id)
+        if self.journeys is not None:
+            journey = self.journeys.journey_for(analysed, answer)
+            return (self.journey_answer(journey, request_id, language) if journey else None) or answer
+        return answer
+
+    def service_answer(self, text: str, analysed: list[Unit], language: str, request_id: str | None) -> RouteAnswer:
         units = self.index.corrected(analysed)
         if self.only_general_words(text, analysed):  # every service using the words may be meant: look deeper
             matching = [hit for hit in self.index.search(units, k=VAGUE_DEPTH) if hit.score >= MIN_SCORE]
@@ -229,7 +258,12 @@ _BUILDING = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _build_default_router() -> Router:
-    return Router(default_catalogue(), default_analyser(), learned=default_learned_ranker())
+    return Router(
+        default_catalogue(),
+        default_analyser(),
+        learned=default_learned_ranker(),
+        journeys=default_journey_recogniser(),
+    )
 
 
 def default_router() -> Router:

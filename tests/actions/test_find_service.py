@@ -102,3 +102,31 @@ def test_route_core_failure_in_logging_does_not_break_the_answer(recorder, monke
     monkeypatch.setattr(bot.store.deflections, "record_deflection", boom)
     dispatcher, _ = run(ActionFindService(), make_tracker("route_request_en"))
     assert responses(dispatcher) == ["utter_route_answer"]
+
+
+@pytest.mark.parametrize(
+    "fixture, name, first_title",
+    [
+        ("route_request_en", "Moving into a new home", "1. Pay DEWA bill"),
+        (
+            "route_request_ar",
+            "\u0627\u0644\u0627\u0646\u062a\u0642\u0627\u0644 \u0625\u0644\u0649 \u0645\u0646\u0632\u0644 \u062c\u062f\u064a\u062f",
+            None,
+        ),
+    ],
+)
+def test_a_life_event_offers_its_services_in_the_journeys_order(recorder, fixture, name, first_title):
+    dispatcher, events = run(ActionFindService(), make_tracker(fixture, text="a life event"))
+    assert responses(dispatcher) == ["utter_journey"]
+    message = dispatcher.messages[0]
+    assert message["journey_name"] == name
+    # the journey's order (DEWA, lost, renew), although equal scores would otherwise be ordered by demand
+    assert [json.loads(b["payload"][len("/choose_service") :])["service_id"] for b in message["buttons"]] == [
+        "dewa.bill.pay",
+        "rta.driving_licence.replace_lost",
+        "rta.driving_licence.renew",
+    ]
+    if first_title:
+        assert message["buttons"][0]["title"] == first_title
+    assert slot_events(events)["offered_services"][0] == "dewa.bill.pay"
+    assert recorder.deflections == []

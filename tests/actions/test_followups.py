@@ -57,3 +57,12 @@ def test_channels_lists_all_and_logs_routed_once(recorder):
 def test_unknown_service_in_focus_is_treated_as_none(recorder):
     dispatcher, _ = run(ActionTellFee(), make_tracker("followup_in_focus", service_id="gone.service"))
     assert responses(dispatcher) == ["utter_ask_service"]
+
+
+def test_a_follow_up_about_a_life_event_gets_the_journey_not_which_service(recorder):
+    """'Which papers will the baby need?' reads as a documents question; with no service in focus it is a
+    life event, answered with its journey's services."""
+    for action in (ActionTellDocuments(), ActionTellFee(), ActionTellChannels()):
+        dispatcher, _ = run(action, make_tracker("no_focus", text="a life event"))
+        assert responses(dispatcher) == ["utter_journey"], action.name()
+    assert recorder.deflections == []

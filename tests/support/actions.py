@@ -16,7 +16,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.route.contract import Alternative, ChannelRef, RouteAnswer, ServiceRef
+from bot.route.contract import Alternative, ChannelRef, JourneyRef, RouteAnswer, ServiceRef
 from service_catalog.schema import Service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +86,17 @@ def fake_route_text(text: str, request_id: str | None = None) -> RouteAnswer:
     renew, lost, dewa = (
         FAKE_SERVICES[k] for k in ("rta.driving_licence.renew", "rta.driving_licence.replace_lost", "dewa.bill.pay")
     )
+    if lowered.strip() == "a life event":  # a journey: its services in its own order, not by score
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=True,
+            service=_ref(dewa),
+            channel=ChannelRef(kind="app", name="DEWA app", url="https://www.dewa.gov.ae"),
+            alternatives=[_alt(lost, 0.0), _alt(renew, 0.0)],
+            score=0.0,
+            journey=JourneyRef(id="moving_home", name_en="Moving into a new home", name_ar="الانتقال إلى منزل جديد"),
+        )
     if lowered.strip() == "driving licence":
         return RouteAnswer(
             language=lang,

@@ -1,4 +1,4 @@
-"""bot/route/lexicon/learned_model.npz is generated: a fresh fit on today's catalogue gives the same model,
+"""bot/route/lexicon/learned_model.npz and journey_model.npz are generated: a fresh fit on today's catalogue gives the same model,
 and scoring it as the route core does gives what scikit-learn gives (about 90 s: marked `fit`)."""
 
 import numpy as np
@@ -52,3 +52,15 @@ def test_the_route_cores_scoring_equals_scikit_learns():
         ours = ranker.vector(analyser.units(text))
         assert sorted(ours) == sorted(int(c) for c in expected.indices)
         assert all(abs(ours[int(c)] - v) < 1e-5 for c, v in zip(expected.indices, expected.data))
+
+
+def test_committed_journey_model_is_what_a_fresh_fit_produces():
+    from bot.route.journeys import JOURNEY_MODEL_PATH, load_journeys
+    from bot.route.learned_fit import fit_journeys
+
+    committed = LearnedRanker.load(JOURNEY_MODEL_PATH)
+    fresh = fit_journeys(load_journeys(), default_catalogue(), default_analyser())
+    assert tuple(fresh["service_ids"]) == committed.service_ids, "journeys changed: run `make route-model`"
+    assert list(fresh["features"]) == list(committed.columns), "journeys or catalogue changed: run `make route-model`"
+    assert np.allclose(fresh["intercepts"], committed.intercepts, atol=1e-3)
+    assert abs(len(fresh["weights"]) - len(committed.weights)) <= len(committed.weights) // 1000

@@ -17,6 +17,7 @@ def test_every_journey_lists_active_services_in_order(router):
         assert 2 <= len(journey["services"]) == len(set(journey["services"])), name
         assert set(journey["services"]) <= active, (name, set(journey["services"]) - active)
         assert all(len(journey["triggers"][register]) >= 6 for register in REGISTERS), name
+        assert all(journey["single_service"][register] for register in REGISTERS), name
 
 
 def test_each_thesaurus_word_belongs_to_one_concept_in_every_register():
