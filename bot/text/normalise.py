@@ -19,6 +19,9 @@ _CONTROL = re.compile(
     r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 _SPACES = re.compile(r"\s+")
+# An Arabic prefix written onto an English word in mixed messages ("الvisa", "بالapp", "حقthe"): the
+# boundary between the two scripts is a word boundary.
+_SCRIPT_BOUNDARY = re.compile("(?<=[\u0621-\u064a])(?=[a-z])|(?<=[a-z])(?=[\u0621-\u064a])")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _PERSIAN_LETTERS = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06af": "\u0643"})  # ک ی گ
 
@@ -82,16 +85,21 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def split_scripts(text: str) -> str:
+    """A space where Arabic letters and Latin letters meet inside a word (lower-case text)."""
+    return _SCRIPT_BOUNDARY.sub(" ", text)
+
+
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
 def normalise_for_matching(text: str) -> str:
-    """The whole chain, in order: compatibility forms, case, Arabic letter forms, digits, spaces."""
+    """The whole chain, in order: compatibility forms, case, Arabic letter forms, digits, scripts, spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = strip_control(text).lower()
     text = strip_diacritics(strip_tatweel(text))
     text = normalise_alef(normalise_hamza(text))
     text = normalise_alef_maqsura(normalise_taa_marbuta(text))
     text = persian_letters_to_arabic(arabic_indic_digits_to_ascii(text))
-    return collapse_spaces(text)
+    return collapse_spaces(split_scripts(text))

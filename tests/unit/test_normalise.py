@@ -90,3 +90,24 @@ def test_presentation_forms_are_folded():
 def test_bulk_letter_fold_agrees_with_the_chain(word):
     """The one-pass fold (for whole word lists) must do what the rule-by-rule chain does."""
     assert n.fold_arabic_letters(word) == n.normalise_for_matching(word)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("\u0627\u0644visa", "\u0627\u0644 visa"),  # الvisa
+        ("\u0628\u0627\u0644app", "\u0628\u0627\u0644 app"),  # بالapp
+        ("card\u062d\u0642", "card \u062d\u0642"),
+        (
+            "visa \u0627\u0644\u0639\u0627\u0626\u0644\u0629",
+            "visa \u0627\u0644\u0639\u0627\u0626\u0644\u0629",
+        ),  # already apart
+        ("5alas 3a6al", "5alas 3a6al"),  # Arabizi digits are not Arabic letters
+    ],
+)
+def test_split_scripts_puts_a_space_where_arabic_meets_latin(text, expected):
+    assert n.split_scripts(text) == expected
+
+
+def test_matching_splits_an_arabic_article_from_an_english_word():
+    assert n.normalise_for_matching("\u0646\u0648\u0639 \u0627\u0644VISA") == "\u0646\u0648\u0639 \u0627\u0644 visa"
