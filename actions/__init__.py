@@ -5,8 +5,12 @@ No customer-facing text lives here: every message is a domain response
 (utter_*) filled with template variables taken from the service catalogue.
 """
 
+from bot.settings import ACTION_SERVER_SECRETS, check_production, get_settings
 from bot.text.redact import install_log_redaction
 
+# In production a published salt would make the stored conversation hashes reversible by anyone:
+# the action server does not start (rasa_sdk imports this package before it serves).
+check_production(get_settings(), ACTION_SERVER_SECRETS)
 install_log_redaction()  # no phone numbers or e-mails in the action server's logs either
 
 # Build the catalogue index while the server starts, not inside the first customer's message.

@@ -116,12 +116,12 @@ def load_average() -> str:
 
 
 async def _post(
-    client: httpx.AsyncClient, url: str, payload: dict, timings: Timings, kind: str
+    client: httpx.AsyncClient, url: str, payload: dict, timings: Timings, kind: str, headers: dict | None = None
 ) -> tuple[httpx.Response | None, float]:
     """POST, timed until the answer is back: (response, ms) for a 200; (None, 0) and the error counted otherwise."""
     t0 = time.perf_counter()
     try:
-        response = await client.post(url, json=payload)
+        response = await client.post(url, json=payload, headers=headers)
     except httpx.HTTPError as exc:
         timings.error(kind, type(exc).__name__)
         return None, 0.0
@@ -133,11 +133,24 @@ async def _post(
 
 
 async def say(
-    client: httpx.AsyncClient, rasa_url: str, sender: str, text: str, timings: Timings, kind: str = "webhook"
+    client: httpx.AsyncClient,
+    rasa_url: str,
+    sender: str,
+    text: str,
+    timings: Timings,
+    kind: str = "webhook",
+    *,
+    token: str,
 ) -> None:
-    """One customer message through Rasa's REST webhook, timed until the bot's answer is back."""
+    """One customer message through Rasa's REST webhook (with the stack's token, as the app sends it),
+    timed until the bot's answer is back."""
     response, elapsed = await _post(
-        client, f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}, timings, kind
+        client,
+        f"{rasa_url}/webhooks/rest/webhook",
+        {"sender": sender, "message": text},
+        timings,
+        kind,
+        headers={"Authorization": f"Bearer {token}"},
     )
     if response is None:
         return
@@ -178,7 +191,7 @@ async def warm_up(stack: live.LiveStack, seconds: float = 120) -> None:
                 for text in messages:
                     if time.monotonic() > deadline:
                         return
-                    await say(client, rasa_url, sender, text, scratch)
+                    await say(client, rasa_url, sender, text, scratch, token=stack.rasa_token)
         for _, messages in CONVERSATIONS:
             await route(client, stack.app_url, messages[SERVICE_TURN], scratch)
     if scratch.errors:

@@ -68,7 +68,7 @@ async def user(
         for turn, text in enumerate(messages):
             if not await think():
                 return conversations
-            await livebench.say(client, pick_rasa(), sender, text, timings, kind="webhook")
+            await livebench.say(client, pick_rasa(), sender, text, timings, kind="webhook", token=stack.rasa_token)
             if turn == livebench.SERVICE_TURN:  # the route lookups come with the service request
                 for lookup in lookups[: args.route_calls]:
                     if not await think():

@@ -33,6 +33,7 @@ TARGET_P50_MS, TARGET_P99_MS = 100.0, 300.0
 async def customer(
     n: int,
     rasa_url: str,
+    token: str,
     client: httpx.AsyncClient,
     rounds: int,
     deadline: float,
@@ -50,13 +51,13 @@ async def customer(
                 await asyncio.sleep(min(rng.uniform(0.5, 1.5) * think, max(0.0, deadline - time.monotonic())))
             if time.monotonic() > deadline:
                 return done
-            await livebench.say(client, rasa_url, sender, text, timings, kind=language)
+            await livebench.say(client, rasa_url, sender, text, timings, kind=language, token=token)
         done += 1
     return done
 
 
 async def measure(
-    rasa_url: str, conversations: int, rounds: int, max_seconds: float, timeout: float, think: float = 0.0
+    rasa_url: str, token: str, conversations: int, rounds: int, max_seconds: float, timeout: float, think: float = 0.0
 ):
     timings = livebench.Timings()
     limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
@@ -65,7 +66,7 @@ async def measure(
         started = time.perf_counter()
         finished = await asyncio.wait_for(
             asyncio.gather(
-                *(customer(n, rasa_url, client, rounds, deadline, timings, think) for n in range(conversations))
+                *(customer(n, rasa_url, token, client, rounds, deadline, timings, think) for n in range(conversations))
             ),
             timeout=max_seconds + timeout + 5,
         )
@@ -107,7 +108,15 @@ def main() -> None:
         print(f"load average before measuring: {livebench.load_average()}")
         cpu_before = livebench.cpu_seconds(stack)
         timings, conversations, elapsed = asyncio.run(
-            measure(stack.rasa_url, args.conversations, args.rounds, args.max_seconds, args.timeout, args.think)
+            measure(
+                stack.rasa_url,
+                stack.rasa_token,
+                args.conversations,
+                args.rounds,
+                args.max_seconds,
+                args.timeout,
+                args.think,
+            )
         )
         cpu = livebench.cpu_used(cpu_before, livebench.cpu_seconds(stack))
         load_after = livebench.load_average()

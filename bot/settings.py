@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,9 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DALEEL_", env_file=".env", extra="ignore")
 
-    environment: str = "development"
+    # Anything else (e.g. "prod") is a start-up error: a typo must not quietly mean development.
+    environment: Literal["development", "production"] = "development"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'daleel.db'}"
+    # Rasa is on the private network only; every call to it carries this token (rasa_ext makes Rasa
+    # require it on its webhooks as well as on its HTTP API: docs/deployment.md).
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: SecretStr = SecretStr("")
     scorer_path: Path = ROOT.parent / "shared" / "eval" / "score_route.py"
     conversation_salt: str = "daleel-dev-salt"
     # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused.
@@ -53,6 +58,10 @@ class Settings(BaseSettings):
     dashboard_session_hours: float = 12.0
     metrics_timezone: str = "Asia/Dubai"
 
+    # Load balancers whose X-Forwarded-For is believed (comma-separated addresses or networks, as
+    # uvicorn's --forwarded-allow-ips). Empty: none, every client is the connection's peer.
+    forwarded_allow_ips: str = ""
+
     # Abuse protection (bot/api/limits.py): per client address and first path segment.
     # Storage "memory://" for one app server; "redis://127.0.0.1:6379/2" to share limits.
     rate_limit: str = "120/minute"
@@ -69,3 +78,61 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+# --- production refuses unsafe settings -------------------------------------------------------
+
+# Values published in the docs or the code: in production they protect nothing.
+DEVELOPMENT_VALUES = frozenset(
+    {"daleel-dev-salt", "daleel-dev-dashboard", "daleel-dev-ambassador", "daleel-dev-session-key"}
+)
+# What each process needs. The action server hashes conversation ids and holds no other secret.
+APP_SECRETS = (
+    "conversation_salt",
+    "session_secret",
+    "dashboard_token",
+    "rasa_token",
+    "whatsapp_verify_token",
+    "whatsapp_app_secret",
+    "whatsapp_access_token",
+)
+ACTION_SERVER_SECRETS = ("conversation_salt",)
+
+
+class UnsafeProductionSettings(RuntimeError):
+    """Production with a secret left empty or at a published value (or trusting every proxy)."""
+
+
+def env_name(field: str) -> str:
+    return f"DALEEL_{field.upper()}"
+
+
+def unsafe_in_production(settings: Settings, secrets: tuple[str, ...] = APP_SECRETS) -> list[str]:
+    """What is wrong for production, one line per setting, by its environment variable."""
+    problems = []
+    for field in secrets:
+        value = getattr(settings, field)
+        value = (value.get_secret_value() if isinstance(value, SecretStr) else str(value)).strip()
+        if not value:
+            problems.append(f"{env_name(field)} is empty: set it to a random secret")
+        elif value in DEVELOPMENT_VALUES:
+            problems.append(f"{env_name(field)} has the published development value: set it to a random secret")
+    if "*" in (ip.strip() for ip in settings.forwarded_allow_ips.split(",")):
+        problems.append(
+            "DALEEL_FORWARDED_ALLOW_IPS is '*': every client could choose its own address; "
+            "list the load balancers' addresses"
+        )
+    return problems
+
+
+def check_production(settings: Settings, secrets: tuple[str, ...] = APP_SECRETS) -> None:
+    """Raises UnsafeProductionSettings, naming every offending variable, when production is unsafe."""
+    if settings.environment != "production":
+        return
+    problems = unsafe_in_production(settings, secrets)
+    if problems:
+        raise UnsafeProductionSettings(
+            "refusing to start in production (DALEEL_ENVIRONMENT=production):\n  - "
+            + "\n  - ".join(problems)
+            + "\n(see docs/deployment.md#settings)"
+        )

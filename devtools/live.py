@@ -4,6 +4,7 @@ on free ports, sharing one database (SQLite by default)."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -30,16 +31,25 @@ class LiveStack:
     rasa_urls: list[str]
     database_url: str
     logs: Path
+    rasa_token: str = field(default="", repr=False)
     processes: list[subprocess.Popen] = field(default_factory=list, repr=False)
 
     @property
     def rasa_url(self) -> str:
         return self.rasa_urls[0]
 
+    @property
+    def rasa_headers(self) -> dict[str, str]:
+        """What the app sends Rasa (bot/channels/rasa.py): the stack's token."""
+        return {"Authorization": f"Bearer {self.rasa_token}"}
+
     def say(self, sender: str, text: str, server: int = 0) -> list[dict]:
         """One customer message through a Rasa server's REST webhook; the bot's messages back."""
         response = httpx.post(
-            f"{self.rasa_urls[server]}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+            f"{self.rasa_urls[server]}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            headers=self.rasa_headers,
+            timeout=30,
         )
         response.raise_for_status()
         return response.json()
@@ -49,14 +59,17 @@ def _wait(url: str, process: subprocess.Popen, log: Path, seconds: float) -> Non
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early; see {log}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{url.split('?')[0]} exited early; see {log}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=2).status_code < 500:
+            status = httpx.get(url, timeout=2).status_code
+            if status in (401, 403):
+                raise RuntimeError(f"{url.split('?')[0]} refused the stack's token ({status}); see {log}")
+            if status < 500:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{url} did not start within {seconds:.0f} s; see {log}")
+    raise RuntimeError(f"{url.split('?')[0]} did not start within {seconds:.0f} s; see {log}")
 
 
 def start(
@@ -79,8 +92,12 @@ def start(
         "DALEEL_SPOOL_PATH": str(workdir / "spool.db"),
         "DALEEL_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
         "DALEEL_RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
+        # A new token per stack, given to the app and to Rasa through the environment (rasa_ext reads it).
+        "DALEEL_RASA_TOKEN": secrets.token_urlsafe(24),
+        "DALEEL_RASA_HOST": "127.0.0.1",
         **(env or {}),
     }
+    rasa_token = environment["DALEEL_RASA_TOKEN"]
     commands = {
         "actions": (
             [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
@@ -99,21 +116,31 @@ def start(
                 str(MODEL),
                 "--port",
                 str(port),
-                "--interface",
-                "127.0.0.1",
                 "--endpoints",
                 endpoints,
                 "--credentials",
                 "credentials.yml",
             ],
-            f"http://127.0.0.1:{port}/status",
+            f"http://127.0.0.1:{port}/status?token={rasa_token}",
         )
     commands["app"] = (
-        [str(ROOT / ".venv/bin/uvicorn"), "bot.api.main:app", "--port", str(app_port), "--host", "127.0.0.1"],
+        [
+            str(ROOT / ".venv/bin/uvicorn"),
+            "bot.api.main:app",
+            "--port",
+            str(app_port),
+            "--host",
+            "127.0.0.1",
+            "--no-proxy-headers",  # as scripts/run.sh: only DALEEL_FORWARDED_ALLOW_IPS is believed
+        ],
         f"http://127.0.0.1:{app_port}/healthz",
     )
     stack = LiveStack(
-        f"http://127.0.0.1:{app_port}", [f"http://127.0.0.1:{p}" for p in rasa_ports], database_url, workdir
+        f"http://127.0.0.1:{app_port}",
+        [f"http://127.0.0.1:{p}" for p in rasa_ports],
+        database_url,
+        workdir,
+        rasa_token=rasa_token,
     )
     for name, (command, _) in commands.items():
         log = (workdir / f"{name}.log").open("w")

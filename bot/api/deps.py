@@ -36,7 +36,9 @@ def get_sign_in_limiter(request: Request) -> SignInLimiter:
 
 
 def get_rasa_client(settings: Annotated[Settings, Depends(get_settings)]) -> RasaClient:
-    return rest_client(settings.rasa_url, settings.whatsapp_rasa_timeout_seconds)
+    return rest_client(
+        settings.rasa_url, settings.rasa_token.get_secret_value(), settings.whatsapp_rasa_timeout_seconds
+    )
 
 
 def get_graph_client(settings: Annotated[Settings, Depends(get_settings)]) -> GraphClient:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.api import errors, probes
 from bot.api.limits import RequestLimits
@@ -15,7 +16,7 @@ from bot.api.sign_in_limits import SignInLimiter
 from bot.api.v1 import api_router
 from bot.api.webhooks import whatsapp
 from bot.channels.whatsapp.inbox import retry_periodically
-from bot.settings import get_settings
+from bot.settings import check_production, get_settings
 from bot.store.catalogue_import import import_at_start_up
 from bot.text.redact import install_log_redaction
 
@@ -25,6 +26,7 @@ async def lifespan(app: FastAPI):
     """The catalogue is imported into the services table; with WhatsApp configured: messages left unfinished (e.g. by a dead process) are
     processed at start-up and retried periodically (bot/channels/whatsapp/inbox.py)."""
     settings = get_settings()
+    check_production(settings)  # before anything is served: uvicorn stops with the error
     await run_in_threadpool(import_at_start_up, settings.database_url)
     retries = None
     if settings.whatsapp_app_secret.get_secret_value():
@@ -50,8 +52,13 @@ def create_app() -> FastAPI:
     for page in (chat, ambassador, dashboard, static):
         app.include_router(page.router)
     errors.register(app)
-    app.add_middleware(RequestLimits, settings=get_settings())
-    app.state.sign_in_limiter = SignInLimiter(get_settings())
+    settings = get_settings()
+    app.add_middleware(RequestLimits, settings=settings)
+    if settings.forwarded_allow_ips.strip():
+        # Added last, so outermost: the rate and sign-in limits see the client the balancer forwarded
+        # (request.client). Only the listed peers are believed; anyone else's X-Forwarded-For is ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    app.state.sign_in_limiter = SignInLimiter(settings)
     return app
 
 

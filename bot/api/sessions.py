@@ -27,7 +27,7 @@ _DEV_SESSION_KEY = "daleel-dev-session-key"
 
 
 def is_production(settings: Settings) -> bool:
-    return settings.environment.strip().lower() == "production"
+    return settings.environment == "production"
 
 
 def _same(given: str, expected: str) -> bool:

@@ -1,5 +1,6 @@
 """Rasa's REST webhook, the one client the web chat and WhatsApp share: a customer message in, the
-assistant's messages out, or RasaUnavailable saying why not."""
+assistant's messages out, or RasaUnavailable saying why not. Every call carries the Rasa token
+(DALEEL_RASA_TOKEN): rasa_ext refuses webhook calls without it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def webhook_url(rasa_url: str) -> str:
     return rasa_url.rstrip("/") + "/webhooks/rest/webhook"
 
 
+def auth_headers(token: str) -> dict[str, str]:
+    """A header, not Rasa's `?token=` query parameter: URLs end up in access logs."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def payload(sender: str, text: str, source: str) -> dict[str, Any]:
     return {"sender": sender, "message": text, "input_channel": source, "metadata": {"source": source}}
 
@@ -42,21 +48,21 @@ def _messages(response: httpx.Response) -> list[dict]:
     return [m for m in messages if isinstance(m, dict)]
 
 
-def rest_client(rasa_url: str, timeout: float, source: str = "whatsapp") -> RasaClient:
-    url = webhook_url(rasa_url)
+def rest_client(rasa_url: str, token: str, timeout: float, source: str = "whatsapp") -> RasaClient:
+    url, headers = webhook_url(rasa_url), auth_headers(token)
 
     def ask(sender: str, text: str) -> list[dict]:
         try:
-            return _messages(httpx.post(url, json=payload(sender, text, source), timeout=timeout))
+            return _messages(httpx.post(url, json=payload(sender, text, source), headers=headers, timeout=timeout))
         except (httpx.HTTPError, ValueError) as exc:
             raise _failure(exc) from None
 
     return ask
 
 
-async def ask_async(rasa_url: str, timeout: float, sender: str, text: str, source: str) -> list[dict]:
+async def ask_async(rasa_url: str, token: str, timeout: float, sender: str, text: str, source: str) -> list[dict]:
     try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        async with httpx.AsyncClient(timeout=timeout, headers=auth_headers(token)) as client:
             return _messages(await client.post(webhook_url(rasa_url), json=payload(sender, text, source)))
     except (httpx.HTTPError, ValueError) as exc:
         raise _failure(exc) from None

@@ -11,10 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bot.api.main import create_app
+from bot.settings import UnsafeProductionSettings, get_settings
 from bot.store import db
 from bot.store.models import ServiceRecord
 from service_catalog.loader import default_catalogue
 from tests.support.metrics_seed import AUTH, RANGE, SAMPLE, TODAY, TOKEN, expected, fee, record_at, seed
+from tests.support.production import PRODUCTION_ENV
 
 
 @pytest.fixture
@@ -299,17 +301,30 @@ def production(monkeypatch):
     get_settings.cache_clear()
 
 
-def test_production_without_a_token_is_closed_to_everyone(database_url, production):
-    with TestClient(create_app()) as client:
-        assert client.get(PATHS[0], headers=AUTH).status_code == 401
-        signin = client.post("/dashboard/sign-in", data={"password": TOKEN}, follow_redirects=False)
-        assert signin.status_code == 401 and "DALEEL_DASHBOARD_TOKEN" in signin.text
-        assert "daleel_manager" not in signin.cookies
+def test_production_without_a_token_does_not_start(database_url, production):
+    for name, value in PRODUCTION_ENV.items():
+        if name != "DALEEL_DASHBOARD_TOKEN":
+            production.setenv(name, value)
+    get_settings.cache_clear()
+    with pytest.raises(UnsafeProductionSettings, match="DALEEL_DASHBOARD_TOKEN is empty"):
+        with TestClient(create_app()):
+            pass
+
+
+def test_production_without_a_token_is_closed_to_everyone_all_the_same(database_url, production):
+    # The start-up check is left out here (no lifespan): the pages stay closed without it too.
+    client = TestClient(create_app())
+    assert client.get(PATHS[0], headers=AUTH).status_code == 401
+    signin = client.post("/dashboard/sign-in", data={"password": TOKEN}, follow_redirects=False)
+    assert signin.status_code == 401 and "DALEEL_DASHBOARD_TOKEN" in signin.text
+    assert "daleel_manager" not in signin.cookies
 
 
 def test_production_with_a_token_opens_with_that_token_only(database_url, production):
     from bot.settings import get_settings
 
+    for name, value in PRODUCTION_ENV.items():
+        production.setenv(name, value)
     production.setenv("DALEEL_DASHBOARD_TOKEN", "s3cret-manager-token")
     get_settings.cache_clear()
     with TestClient(create_app()) as client:

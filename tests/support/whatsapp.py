@@ -146,6 +146,7 @@ def app_on_live_stack(live_stack, monkeypatch, **settings: str):
     values = {
         "DATABASE_URL": live_stack.database_url,
         "RASA_URL": live_stack.rasa_url,
+        "RASA_TOKEN": live_stack.rasa_token,
         "WHATSAPP_APP_SECRET": SECRET,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,

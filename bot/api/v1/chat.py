@@ -59,6 +59,7 @@ async def chat(body: ChatRequest, settings: SettingsDep) -> ChatReply | JSONResp
     try:
         raw = await ask_async(
             settings.rasa_url,
+            settings.rasa_token.get_secret_value(),
             settings.chat_rasa_timeout_seconds,
             SENDER_PREFIX + body.sender,
             body.message,

@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if command == "retry":
         done = retry_due(
-            rest_client(settings.rasa_url, settings.whatsapp_rasa_timeout_seconds),
+            rest_client(
+                settings.rasa_url, settings.rasa_token.get_secret_value(), settings.whatsapp_rasa_timeout_seconds
+            ),
             GraphClient.from_settings(settings),
             settings,
         )

@@ -171,7 +171,7 @@ def retry_due(ask: RasaClient, client: GraphClient, settings: Settings) -> Retry
 
 async def retry_periodically(settings: Settings) -> None:
     """Run retry_due at start-up, then every whatsapp_inbox_retry_seconds (0: at start-up only)."""
-    ask = rest_client(settings.rasa_url, settings.whatsapp_rasa_timeout_seconds)
+    ask = rest_client(settings.rasa_url, settings.rasa_token.get_secret_value(), settings.whatsapp_rasa_timeout_seconds)
     client = GraphClient.from_settings(settings)
     while True:
         try:
