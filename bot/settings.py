@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     rasa_token: SecretStr = SecretStr("")
     scorer_path: Path = ROOT.parent / "shared" / "eval" / "score_route.py"
     conversation_salt: str = "daleel-dev-salt"
-    # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused.
+    # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused
+    # (in development; production does not start without them).
     whatsapp_verify_token: SecretStr = SecretStr("")
     whatsapp_app_secret: SecretStr = SecretStr("")
     whatsapp_access_token: SecretStr = SecretStr("")
@@ -51,8 +52,8 @@ class Settings(BaseSettings):
     ambassador_session_hours: float = 12.0
 
     # Deflection dashboard and metrics API (bot/api/v1/metrics.py, bot/api/pages/dashboard.py): the manager's
-    # bearer token, also the dashboard's sign-in password. Empty: in production everything is closed;
-    # in development the documented default "daleel-dev-dashboard" applies. Days are counted in
+    # bearer token, also the dashboard's sign-in password. Empty: production does not start
+    # (check_production); in development the documented default "daleel-dev-dashboard" applies. Days are counted in
     # metrics_timezone (an IANA zone name).
     dashboard_token: SecretStr = SecretStr("")
     dashboard_session_hours: float = 12.0
@@ -97,6 +98,14 @@ APP_SECRETS = (
     "whatsapp_access_token",
 )
 ACTION_SERVER_SECRETS = ("conversation_salt",)
+# What to set instead; by default a random secret of one's own.
+_FROM_META = "set it from the Meta app (docs/whatsapp.md)"
+HINTS = {
+    "whatsapp_verify_token": "set it to a random secret, also typed in Meta's console (docs/whatsapp.md)",
+    "whatsapp_app_secret": _FROM_META,
+    "whatsapp_access_token": _FROM_META,
+    "rasa_token": "set it to a random secret, the same on the app and the Rasa servers",
+}
 
 
 class UnsafeProductionSettings(RuntimeError):
@@ -113,10 +122,11 @@ def unsafe_in_production(settings: Settings, secrets: tuple[str, ...] = APP_SECR
     for field in secrets:
         value = getattr(settings, field)
         value = (value.get_secret_value() if isinstance(value, SecretStr) else str(value)).strip()
+        hint = HINTS.get(field, "set it to a random secret")
         if not value:
-            problems.append(f"{env_name(field)} is empty: set it to a random secret")
+            problems.append(f"{env_name(field)} is empty: {hint}")
         elif value in DEVELOPMENT_VALUES:
-            problems.append(f"{env_name(field)} has the published development value: set it to a random secret")
+            problems.append(f"{env_name(field)} has the published development value: {hint}")
     if "*" in (ip.strip() for ip in settings.forwarded_allow_ips.split(",")):
         problems.append(
             "DALEEL_FORWARDED_ALLOW_IPS is '*': every client could choose its own address; "

@@ -42,7 +42,7 @@ def test_complete_production_settings_start(production):
 def test_each_secret_left_empty_is_named(production, field, value):
     production.setenv(env_name(field), value)
     message = refusal()
-    assert f"{env_name(field)} is empty: set it to a random secret" in message
+    assert f"{env_name(field)} is empty: set it " in message
     assert message.count("\n  - ") == 1  # only that one
     assert "DALEEL_ENVIRONMENT=production" in message
 
