@@ -19,6 +19,15 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     scorer_path: Path = ROOT.parent / "shared" / "eval" / "score_route.py"
     conversation_salt: str = "daleel-dev-salt"
+    # The key of the WhatsApp senders' pseudonyms, the only id Rasa sees (bot/channels/pseudonym.py).
+    # Empty: conversation_salt. In production a key of its own, known to the app only (the action
+    # server has the salt), so trackers and action server together cannot give a number back.
+    pseudonym_key: SecretStr = SecretStr("")
+    # Tracker conversations, inbox and outbox rows, sender states and hand-offs older than this are
+    # deleted by `python -m bot retention` (run daily, docs/deployment.md). tracker_database_url is
+    # Rasa's SQL tracker store (empty: in-memory trackers, nothing to delete there).
+    retention_days: int = 30
+    tracker_database_url: SecretStr = SecretStr("")
     # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused.
     whatsapp_verify_token: SecretStr = SecretStr("")
     whatsapp_app_secret: SecretStr = SecretStr("")
@@ -37,6 +46,14 @@ class Settings(BaseSettings):
     whatsapp_inbox_lease_seconds: float = 120.0
     whatsapp_inbox_retry_seconds: float = 30.0
     whatsapp_inbox_max_attempts: int = 10
+    # WhatsApp through Twilio (bot/api/webhooks/twilio.py): the same inbox, outbox and retries. An empty
+    # auth token keeps the webhook closed. Twilio signs the exact public URL it calls: behind a proxy,
+    # set twilio_webhook_url to it (empty: the URL the request arrived at).
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_from: str = ""  # the sender, "whatsapp:+14155238886"
+    twilio_webhook_url: str = ""
+    twilio_api_url: str = "https://api.twilio.com"
 
     # Web chat and the ambassadors' page (bot/api/v1/chat.py, bot/api/pages/ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.

@@ -13,7 +13,7 @@ from bot.api.limits import RequestLimits
 from bot.api.pages import ambassador, chat, dashboard, static
 from bot.api.sign_in_limits import SignInLimiter
 from bot.api.v1 import api_router
-from bot.api.webhooks import whatsapp
+from bot.api.webhooks import twilio, whatsapp
 from bot.channels.whatsapp.inbox import retry_periodically
 from bot.settings import get_settings
 from bot.store.catalogue_import import import_at_start_up
@@ -22,12 +22,12 @@ from bot.text.redact import install_log_redaction
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    """The catalogue is imported into the services table; with WhatsApp configured: messages left unfinished (e.g. by a dead process) are
+    """The catalogue is imported into the services table; with WhatsApp (Meta or Twilio) configured: messages left unfinished (e.g. by a dead process) are
     processed at start-up and retried periodically (bot/channels/whatsapp/inbox.py)."""
     settings = get_settings()
     await run_in_threadpool(import_at_start_up, settings.database_url)
     retries = None
-    if settings.whatsapp_app_secret.get_secret_value():
+    if settings.whatsapp_app_secret.get_secret_value() or settings.twilio_auth_token.get_secret_value():
         retries = asyncio.create_task(retry_periodically(settings))
     yield
     if retries is not None:
@@ -47,6 +47,7 @@ def create_app() -> FastAPI:
     app.include_router(probes.router)
     app.include_router(api_router())
     app.include_router(whatsapp.router)
+    app.include_router(twilio.router)
     for page in (chat, ambassador, dashboard, static):
         app.include_router(page.router)
     errors.register(app)

@@ -7,6 +7,8 @@ from typing import Any, Callable, Literal
 
 import httpx
 
+from bot.text.redact import mask
+
 # (sender, text) -> Rasa's messages ([{"text": ..., "buttons": [...]}, ...]); raises RasaUnavailable.
 RasaClient = Callable[[str, str], list[dict]]
 Failure = Literal["timeout", "status", "unreachable", "unexpected"]
@@ -23,7 +25,8 @@ def webhook_url(rasa_url: str) -> str:
 
 
 def payload(sender: str, text: str, source: str) -> dict[str, Any]:
-    return {"sender": sender, "message": text, "input_channel": source, "metadata": {"source": source}}
+    # Masked here, the one way into Rasa: its tracker store keeps every message text (bot/text/redact.py).
+    return {"sender": sender, "message": mask(text), "input_channel": source, "metadata": {"source": source}}
 
 
 def _failure(exc: Exception) -> RasaUnavailable:

@@ -14,6 +14,7 @@ from bot.route.journeys import Journey, JourneyRecogniser, default_journey_recog
 from bot.route.learned import LearnedRanker, default_learned_ranker, fused_scores
 from bot.route.scope import ScopeModel, default_scope_model
 from bot.text.normalise import normalise_for_matching
+from bot.text.redact import mask, without_stated_data
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.schema import Service
 
@@ -43,6 +44,13 @@ VAGUE_DEPTH = 30
 LEARNED_WEIGHT = 0.25
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
+
+
+def _service_words(text: str) -> str:
+    """The message without personal data and the words stating it ("my emirates id is 784-..."): they
+    say nothing about the service, and "emirates id" would outweigh the driving licence asked for."""
+    cleaned = without_stated_data(mask(text))
+    return cleaned if _HAS_LETTER.search(cleaned) else text
 
 
 class InvalidText(ValueError):
@@ -150,7 +158,7 @@ class Router:
         return ChannelRef(kind=best.kind.value, name=best.name, url=best.url or (links[0] if links else None))
 
     def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
-        text = validate_text(text)
+        text = _service_words(validate_text(text))
         language = self.analyser.detect_language(text)
         analysed = self.analyser.units(text)  # once: the index corrects typos, the model reads as written
         answer = self.service_answer(text, analysed, language, request_id)
