@@ -20,6 +20,7 @@ class ChannelRef(BaseModel):
     kind: str
     name: str
     url: str | None
+    name_ar: str | None = None  # added after the contract was fixed: optional, so older callers are unaffected
 
 
 class Alternative(BaseModel):

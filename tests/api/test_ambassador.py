@@ -92,8 +92,16 @@ def test_deflection_is_stored_as_an_ambassador_visit(make_client, database_url, 
     client = signed_in(make_client())
     reply = client.post("/api/v1/ambassador/deflections", json={"service_id": SERVICE, "language": "ar"})
     assert reply.status_code == 201
-    channel = router.catalogue.by_id()[SERVICE].channels[0].name
-    assert reply.json() == {"recorded": True, "service_id": SERVICE, "entity": "rta", "channel": channel}
+    first = router.catalogue.by_id()[SERVICE].channels[0]
+    channel = first.name
+    assert first.name_ar  # the Arabic page's confirmation names the channel in Arabic
+    assert reply.json() == {
+        "recorded": True,
+        "service_id": SERVICE,
+        "entity": "rta",
+        "channel": channel,
+        "channel_ar": first.name_ar,
+    }
     [row] = events(database_url)
     assert (row.service_id, row.entity, row.channel, row.language, row.source, row.outcome) == (
         SERVICE,

@@ -303,3 +303,24 @@ def test_stated_personal_data_does_not_decide_the_service(router, text, service_
     answer = router.route(text)
     assert answer.service is not None and answer.service.id == service_id
     assert not answer.out_of_scope and not answer.needs_clarification
+
+
+def test_channel_gives_the_services_own_page_before_a_homepage_and_its_arabic_name(router):
+    from service_catalog.schema import Channel
+
+    service = router.catalogue.by_id()["rta.driving_licence.renew"]
+    page = "https://www.rta.ae/wps/portal/rta/ae/home/rta-services/service-details?serviceId=1"
+    service = service.model_copy(
+        update={
+            "channels": [
+                Channel(kind="app", name="RTA Dubai app", name_ar="تطبيق الهيئة", url="https://www.rta.ae/en"),
+                Channel(kind="website", name="rta.ae", url="https://www.rta.ae"),
+                Channel(kind="website", name="rta.ae", url=page),
+            ]
+        }
+    )
+    channel = router.channel_for(service)
+    assert (channel.kind, channel.name, channel.name_ar, channel.url) == ("app", "RTA Dubai app", "تطبيق الهيئة", page)
+    # no page of its own: the first link, the entity's homepage at the last
+    bare = service.model_copy(update={"channels": [Channel(kind="kiosk", name="RTA kiosks")]})
+    assert router.channel_for(bare).url == "https://www.rta.ae"
