@@ -95,17 +95,17 @@ class ActionCannotUseApp(Action):
         named = service is not None and answer is not None  # named in this message, not the focus
         if service is not None and (named or not offered):
             return assisted_answer(dispatcher, tracker, service)
-        if offered:
-            # Keep the choices and ask again rather than give the first one's in-person way: the
-            # route core offered them because it could not tell which is meant, and a wrong
-            # in-person answer costs a trip to the wrong centre, worse for someone who cannot use
-            # the app than one more tap (the pick then gets the assisted way: assist_requested).
-            return assisted_choices(dispatcher, buttons, offered)
         if answer is not None:  # "my father can't use the app to pay salik": which of these?
             lang = language(tracker)
             journey = [answer.service, *answer.alternatives] if answer.journey is not None else None
             return assisted_choices(
                 dispatcher, *(service_buttons(journey, lang) if journey else choice_buttons(answer, lang))
             )
+        if offered:
+            # Keep the choices and ask again rather than give the first one's in-person way: the
+            # route core offered them because it could not tell which is meant, and a wrong
+            # in-person answer costs a trip to the wrong centre, worse for someone who cannot use
+            # the app than one more tap (the pick then gets the assisted way: assist_requested).
+            return assisted_choices(dispatcher, buttons, offered)
         dispatcher.utter_message(response="utter_assisted_ask_service")
         return [SlotSet("assist_requested", True), SlotSet("feedback_pending", False)]

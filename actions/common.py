@@ -313,6 +313,16 @@ def answer_journey(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -
     return focus_events(None, offered=ids)
 
 
+def ask_which_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """A follow-up with no service: the choices still pending, else "which service is it about?"."""
+    buttons, ids = offered_buttons(tracker)
+    if ids:
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []
+    dispatcher.utter_message(response="utter_ask_service")
+    return []
+
+
 def answer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -> list[dict[str, Any]]:
     """No single service: a life event's journey, or the services the message may mean."""
     if answer.journey is not None:
@@ -367,8 +377,7 @@ class FollowUpAction(Action, metaclass=ABCMeta):
         if service is None and answer is not None:  # "which papers will the baby need?": a life event
             return answer_choices(dispatcher, tracker, answer)
         if service is None:
-            dispatcher.utter_message(response="utter_ask_service")
-            return []
+            return ask_which_service(dispatcher, tracker)
         events = route_and_log(dispatcher, tracker, service, answer) if is_new else []
         lang = language(tracker)
         self.answer(dispatcher, service, service_name(service, lang), lang)

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     answer_choices,
+    ask_which_service,
     best_channel,
     channel_line,
     language,
@@ -34,8 +35,7 @@ class ActionTellChannels(Action):
         if service is None and answer is not None:  # a life event, or services too close to choose
             return answer_choices(dispatcher, tracker, answer)
         if service is None:
-            dispatcher.utter_message(response="utter_ask_service")
-            return []
+            return ask_which_service(dispatcher, tracker)
         if is_new:
             return route_and_log(dispatcher, tracker, service, answer)
         lang = language(tracker)

@@ -142,3 +142,15 @@ def test_cannot_use_app_with_an_ambiguous_service_offers_the_choices(recorder):
     assert slot_events(events)["offered_services"] == PENDING
     assert slot_events(events)["assist_requested"] is True
     assert recorder.deflections == []
+
+
+def test_cannot_use_app_naming_other_close_services_while_choosing_offers_those(recorder):
+    tracker = make_tracker(
+        "choices_pending",
+        text="my mother can't use the app for either licence",
+        offered_services=["dewa.bill.pay", "rta.driving_licence.replace_lost"],
+    )
+    dispatcher, events = run(ActionCannotUseApp(), tracker)
+    assert responses(dispatcher) == ["utter_assisted_choose"]
+    assert _payload_ids(dispatcher.messages[0]) == PENDING
+    assert slot_events(events)["assist_requested"] is True

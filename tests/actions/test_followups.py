@@ -92,3 +92,13 @@ def test_general_words_that_name_no_service_keep_the_focus(recorder):
     )
     assert responses(dispatcher) == ["utter_documents"]
     assert dispatcher.messages[0]["service_name"] == "Renew driving licence"
+
+
+def test_a_follow_up_while_choosing_shows_the_choices_again(recorder):
+    tracker = make_tracker("clarify_offered", text="how much is it", intent="ask_fee", entities=[], service_id=None)
+    for action in (ActionTellFee(), ActionTellChannels()):
+        dispatcher, events = run(action, tracker)
+        assert responses(dispatcher) == ["utter_clarify"], action.name()
+        assert len(dispatcher.messages[0]["buttons"]) == 2
+        assert events == []  # the choices stay pending
+    assert recorder.deflections == []
