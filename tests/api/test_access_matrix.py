@@ -5,18 +5,20 @@ a route. One fresh SQLite database per role; each call from a fresh client signe
 
 Roles: anonymous; an ambassador signed in at /ambassador/sign-in with a centre's code; a manager
 with the dashboard token as a bearer token; a manager signed in at /dashboard/sign-in. There is no
-agent role in the app (hand-offs go to the channels' own staff): its case is skipped."""
+agent role in the app (no agent pages or agent API): its case is skipped."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.main import create_app
 from bot.settings import get_settings
+from tests.support import twilio
 from tests.support.web import SAME_ORIGIN
 from tests.support.whatsapp import SECRET, VERIFY_TOKEN, payload, sign
 
@@ -25,6 +27,7 @@ ROLES = (ANON, STAFF, BEARER, SESSION)
 CENTRE, CODE, TOKEN = "deira", "deira-matrix-code", "matrix-manager-token"
 SERVICE = "rta.driving_licence.renew"
 STATUS_BODY = json.dumps(payload("status")).encode()
+TWILIO_STATUS = twilio.form("status")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,17 @@ TABLE: dict[tuple[str, str], tuple[Call, dict[str, Expect]]] = {
         ),
         everyone(ok()),
     ),
+    ("POST", "/webhooks/twilio"): (
+        Call(
+            "/webhooks/twilio",
+            content=urlencode(TWILIO_STATUS).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": twilio.sign(twilio.URL, TWILIO_STATUS, twilio.AUTH_TOKEN),
+            },
+        ),
+        everyone(ok()),
+    ),
     ("GET", "/chat"): (Call("/chat", {"embed": "1"}), everyone(ok())),
     ("GET", "/static/{name}"): (Call("/static/widget.js"), everyone(ok())),
     ("GET", "/ambassador"): (Call("/ambassador"), only(STAFF_ONLY, ok(), no(303))),
@@ -171,6 +185,8 @@ def make_app(database_url, monkeypatch, router):
             "DASHBOARD_TOKEN": TOKEN,
             "WHATSAPP_APP_SECRET": SECRET,
             "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+            "TWILIO_ACCOUNT_SID": twilio.ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": twilio.AUTH_TOKEN,
             "RASA_URL": "http://127.0.0.1:9",  # nothing listens there
         }
         for name, value in settings.items():
