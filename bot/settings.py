@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0
+    # Security headers and the origin check (bot/api/security.py), JSON lists. Who may frame the chat
+    # page (CSP frame-ancestors sources; ["*"]: any site); in production list the partner sites.
+    # The app's own origins, for the staff pages' origin check ([]: the request's own host).
+    chat_frame_ancestors: list[str] = ["*"]
+    app_origins: list[str] = []
 
     # Deflection dashboard and metrics API (bot/api/v1/metrics.py, bot/api/pages/dashboard.py): the manager's
     # bearer token, also the dashboard's sign-in password. Empty: in production everything is closed;

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.api import errors, probes
 from bot.api.limits import RequestLimits
 from bot.api.pages import ambassador, chat, dashboard, static
+from bot.api.security import SecurityMiddleware
 from bot.api.sign_in_limits import SignInLimiter
 from bot.api.v1 import api_router
 from bot.api.webhooks import twilio, whatsapp
@@ -52,6 +53,8 @@ def create_app() -> FastAPI:
         app.include_router(page.router)
     errors.register(app)
     app.add_middleware(RequestLimits, settings=get_settings())
+    # Outermost (added last): refusals of the limits get the security headers too.
+    app.add_middleware(SecurityMiddleware, settings=get_settings())
     app.state.sign_in_limiter = SignInLimiter(get_settings())
     return app
 

@@ -11,6 +11,7 @@ from bot.api.sessions import DEV_SECRET
 from bot.api.sessions import STAFF_COOKIE as COOKIE
 from bot.settings import get_settings
 from bot.store.db import get_engine
+from tests.support.web import SAME_ORIGIN
 
 SECRETS = {"deira": "deira-code-1", "al-barsha": "barsha-code-2"}
 SERVICE = "rta.driving_licence.renew"
@@ -24,7 +25,7 @@ def make_client(database_url, monkeypatch):
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
-        return TestClient(create_app())
+        return TestClient(create_app(), headers=SAME_ORIGIN)
 
     return make
 

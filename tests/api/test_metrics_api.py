@@ -15,11 +15,12 @@ from bot.store import db
 from bot.store.models import ServiceRecord
 from service_catalog.loader import default_catalogue
 from tests.support.metrics_seed import AUTH, RANGE, SAMPLE, TODAY, TOKEN, expected, fee, record_at, seed
+from tests.support.web import SAME_ORIGIN
 
 
 @pytest.fixture
 def client(database_url):
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         yield client
 
 
@@ -146,7 +147,7 @@ def test_a_service_gone_from_the_catalogue_keeps_its_last_imported_fee(database_
             )
         )
         session.commit()
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         _gone_from_the_catalogue(client, database_url)
 
 
@@ -300,7 +301,7 @@ def production(monkeypatch):
 
 
 def test_production_without_a_token_is_closed_to_everyone(database_url, production):
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         assert client.get(PATHS[0], headers=AUTH).status_code == 401
         signin = client.post("/dashboard/sign-in", data={"password": TOKEN}, follow_redirects=False)
         assert signin.status_code == 401 and "DALEEL_DASHBOARD_TOKEN" in signin.text
@@ -312,7 +313,7 @@ def test_production_with_a_token_opens_with_that_token_only(database_url, produc
 
     production.setenv("DALEEL_DASHBOARD_TOKEN", "s3cret-manager-token")
     get_settings.cache_clear()
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         assert client.get(PATHS[0], headers=AUTH).status_code == 401
         assert client.get(PATHS[0], headers={"Authorization": "Bearer s3cret-manager-token"}).status_code == 200
 

@@ -33,7 +33,11 @@ class DeflectionOut(BaseModel):
     "/ambassador/deflections",
     response_model=DeflectionOut,
     status_code=201,
-    responses={401: {"description": "staff sign-in required"}, 404: {"description": "unknown service"}},
+    responses={
+        401: {"description": "staff sign-in required"},
+        403: {"description": "cross-origin request (bot/api/security.py)"},
+        404: {"description": "unknown service"},
+    },
 )
 def customer_moved_to_app(body: DeflectionIn, centre: StaffDep, service_router: RouterDep) -> DeflectionOut:
     """An ambassador moved a customer to the smart channel: one routed visit per button press."""
