@@ -38,7 +38,7 @@ def get(client, path="/api/v1/metrics/deflections", **params):
 
 def test_sample_services_have_the_fees_the_tests_rely_on():
     assert fee("rta.driving_licence.renew") and fee("salik.tag.buy") and fee("dewa.electricity_water.move_out")
-    assert fee("dewa.bill.pay") is None
+    assert fee("dewa.electricity_water.move_in") is None
 
 
 def test_totals_count_deflected_visits_and_the_other_outcomes_apart(seeded):
@@ -73,7 +73,7 @@ def test_days_are_dubai_calendar_days(client):
     "name, value, column",
     [
         ("entity", "rta", 3),
-        ("service", "dewa.bill.pay", 2),
+        ("service", "dewa.electricity_water.move_in", 2),
         ("channel", "DEWA app", 4),
         ("source", "whatsapp", 5),
         ("language", "ar", 6),
@@ -125,7 +125,7 @@ def test_fee_value_per_service_from_the_catalogue_and_unknown_fees_apart(seeded)
     assert renew["deflected"] == 4 and renew["fee_aed"] == pytest.approx(4 * fee("rta.driving_licence.renew"))
     assert renew["service_name_en"] == default_catalogue().by_id()["rta.driving_licence.renew"].name_en
     assert renew["service_name_ar"] == default_catalogue().by_id()["rta.driving_licence.renew"].name_ar
-    unknown = groups["dewa.bill.pay"]
+    unknown = groups["dewa.electricity_water.move_in"]
     assert unknown["deflected"] == 1 and unknown["fee_aed"] == 0 and unknown["unknown_fee_count"] == 1
     declined = groups["gdrfa.residence_visa.renew"]  # declined and assisted in person: no fee value
     assert declined["deflected"] == 0 and declined["fee_aed"] == 0 and declined["declined"] == 1
