@@ -226,11 +226,30 @@ def focus_events(
     ]
 
 
+def candidate_ids(answer) -> list[str]:
+    return [c.id for c in (answer.service, *answer.alternatives) if c is not None]
+
+
+def names_other_services(answer, focus_id: str | None) -> bool:
+    """The message names some service, too close to tell which, and not the one in focus ("how much is
+    salik?" while a licence is in focus). The route core scores 0.0 when the words name no service at
+    all ("what documents do I need": bot.route.router.which_service), so those keep the focus."""
+    return (
+        answer is not None
+        and not answer.out_of_scope
+        and answer.needs_clarification
+        and answer.journey is None
+        and answer.score > 0
+        and focus_id not in candidate_ids(answer)
+    )
+
+
 def service_from_message_or_focus(tracker: Tracker):
     """For follow-ups: a service named in the message itself wins over the one in focus.
 
     Returns (service record or None, route answer or None, is_new); with no service, the route answer
-    only when it is a life event's journey.
+    when it is a life event's journey or names other services too close to choose between (then the
+    caller offers the choices: answer_choices), so a second service replaces the focus.
     """
     text = latest_text(tracker)
     answer = None if is_payload(text) else route(text)
@@ -238,6 +257,8 @@ def service_from_message_or_focus(tracker: Tracker):
         record = service_record(answer.service.id)
         if record is not None:
             return record, answer, record.id != tracker.get_slot("service_id")
+    if names_other_services(answer, tracker.get_slot("service_id")):
+        return None, answer, False
     record = service_record(tracker.get_slot("service_id"))
     if record is None and answer is not None and answer.journey is not None:
         return None, answer, False
@@ -259,6 +280,29 @@ def service_buttons(candidates, lang: str, limit: int | None = None) -> tuple[li
     return buttons, ids
 
 
+def choice_buttons(answer, lang: str) -> tuple[list[dict[str, str]], list[str]]:
+    """Buttons for the best guess and the next services, distinct, best first; equal scores by demand."""
+    alternatives = [a for a in answer.alternatives if a is not None]
+    candidates = [answer.service, *alternatives] if answer.service is not None else alternatives
+    scores = ([answer.score] if answer.service is not None else []) + [a.score for a in alternatives]
+    return service_buttons(order_ties_by_demand(candidates, scores), lang, MAX_CHOICES)
+
+
+def offer_choices(
+    dispatcher: CollectingDispatcher, tracker: Tracker, buttons, ids: list[str], response: str = "utter_clarify"
+) -> list[dict[str, Any]]:
+    """Ask which of the services: the choices become the focus, the service asked about before does
+    not ("how much is it?" then must not answer the fee of the previous service)."""
+    dispatcher.utter_message(response=response, buttons=buttons)
+    return focus_events(None, offered=ids)
+
+
+def offered_buttons(tracker: Tracker) -> tuple[list[dict[str, str]], list[str]]:
+    """The buttons of the choices still pending (slot offered_services), in the order offered."""
+    ids = [i for i in (tracker.get_slot("offered_services") or []) if isinstance(i, str)]
+    return service_buttons([s for s in (service_record(i) for i in ids) if s is not None], language(tracker))
+
+
 def answer_journey(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -> list[dict[str, Any]]:
     """A life event ("we just had a baby"): the journey's name and its services, each a button."""
     lang = language(tracker)
@@ -266,7 +310,24 @@ def answer_journey(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -
     buttons, ids = service_buttons([answer.service, *answer.alternatives], lang)
     name = answer.journey.name_ar if lang == "ar" else answer.journey.name_en
     dispatcher.utter_message(response="utter_journey", buttons=buttons, journey_name=name)
-    return [SlotSet("offered_services", ids), SlotSet("feedback_pending", False)]
+    return focus_events(None, offered=ids)
+
+
+def ask_which_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """A follow-up with no service: the choices still pending, else "which service is it about?"."""
+    buttons, ids = offered_buttons(tracker)
+    if ids:
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []
+    dispatcher.utter_message(response="utter_ask_service")
+    return []
+
+
+def answer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, answer) -> list[dict[str, Any]]:
+    """No single service: a life event's journey, or the services the message may mean."""
+    if answer.journey is not None:
+        return answer_journey(dispatcher, tracker, answer)
+    return offer_choices(dispatcher, tracker, *choice_buttons(answer, language(tracker)))
 
 
 def utter_route_answer(dispatcher: CollectingDispatcher, tracker: Tracker, service, channel) -> None:
@@ -314,10 +375,9 @@ class FollowUpAction(Action, metaclass=ABCMeta):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         service, answer, is_new = service_from_message_or_focus(tracker)
         if service is None and answer is not None:  # "which papers will the baby need?": a life event
-            return answer_journey(dispatcher, tracker, answer)
+            return answer_choices(dispatcher, tracker, answer)
         if service is None:
-            dispatcher.utter_message(response="utter_ask_service")
-            return []
+            return ask_which_service(dispatcher, tracker)
         events = route_and_log(dispatcher, tracker, service, answer) if is_new else []
         lang = language(tracker)
         self.answer(dispatcher, service, service_name(service, lang), lang)

@@ -1,9 +1,11 @@
 """action_detect_language: custom slot mapping run after every customer message.
 
 The reply follows the language of the customer's last message; an explicit
-request ("english please", "عربي لو سمحت") sets a preference that wins until
-the customer asks for the other language. Button payloads, emoji and empty
-messages keep the current language.
+request ("english please", "عربي لو سمحت") sets a preference that wins over
+Latin-script messages (Arabizi reads as Arabic to the detector; someone who asked
+for Arabic may have no Arabic keyboard) until the customer asks for the other
+language or writes in Arabic script, which is a switch to Arabic. Button
+payloads, emoji and empty messages keep the current language.
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ def requested_language(text: str) -> str | None:
     return None
 
 
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def in_arabic_script(text: str) -> bool:
+    """Mostly Arabic letters: the one sign of the language that no Arabizi or keyboard doubt blurs."""
+    return len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
+
+
 def detect(text: str) -> str:
     from bot.route import detect_language
 
@@ -52,6 +63,9 @@ class ActionDetectLanguage(Action):
         if latest_intent(tracker) == "switch_language" and not is_payload(text):
             wanted = requested_language(text) or ("en" if current == "ar" else "ar")
             return [SlotSet("language_preference", wanted), SlotSet("language", wanted)]
+        if preference == "en" and not is_payload(text) and in_arabic_script(text):
+            # "english please" earlier, now a message in Arabic: they switched, answer in Arabic
+            return [SlotSet("language_preference", None), SlotSet("language", "ar")]
         if preference in LANGUAGES:
             return [SlotSet("language", preference)] if preference != current else []
         if is_payload(text) or not has_words(text):

@@ -18,27 +18,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    MAX_CHOICES,
     answer_journey,
+    choice_buttons,
     has_words,
     is_payload,
     language,
     latest_intent,
     latest_text,
-    order_ties_by_demand,
+    offer_choices,
     route,
     route_and_log,
-    service_buttons,
     service_record,
 )
-
-
-def choice_buttons(answer, lang: str) -> tuple[list[dict[str, str]], list[str]]:
-    """Buttons for the best guess and the next services, distinct, best first; equal scores by demand."""
-    alternatives = [a for a in answer.alternatives if a is not None]
-    candidates = [answer.service, *alternatives] if answer.service is not None else alternatives
-    scores = ([answer.score] if answer.service is not None else []) + [a.score for a in alternatives]
-    return service_buttons(order_ties_by_demand(candidates, scores), lang, MAX_CHOICES)
 
 
 class ActionFindService(Action):
@@ -63,8 +54,9 @@ class ActionFindService(Action):
         if answer.needs_clarification:
             buttons, ids = choice_buttons(answer, language(tracker))
             if len(ids) > 1:
-                dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-                return [SlotSet("offered_services", ids), SlotSet("feedback_pending", False)]
+                if tracker.get_slot("assist_requested"):  # still without the app, once they pick
+                    return offer_choices(dispatcher, tracker, buttons, ids, "utter_assisted_choose")
+                return offer_choices(dispatcher, tracker, buttons, ids)
         service = service_record(answer.service.id)
         if service is None:
             dispatcher.utter_message(response="utter_choice_unknown")

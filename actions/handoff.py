@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import best_channel, latest_intent, log_deflection, log_handoff, service_record
@@ -40,6 +40,8 @@ class ActionHandoff(Action):
         if service is not None:
             channel = best_channel(service)
             log_deflection(tracker, service, channel.name if channel else "", "handed_off")
+        # The answer's "did this help?" is void once a person takes over: a "yes" after the agent
+        # resumes must not be logged as the bot's answer confirmed.
         # Listen first, then pause: when an agent resumes the conversation the
         # next customer message follows an action_listen, as the rules expect.
-        return [ActionExecuted("action_listen"), ConversationPaused()]
+        return [SlotSet("feedback_pending", False), ActionExecuted("action_listen"), ConversationPaused()]

@@ -13,7 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    answer_journey,
+    answer_choices,
+    ask_which_service,
     best_channel,
     channel_line,
     language,
@@ -31,11 +32,10 @@ class ActionTellChannels(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         service, answer, is_new = service_from_message_or_focus(tracker)
-        if service is None and answer is not None:  # a life event (service_from_message_or_focus)
-            return answer_journey(dispatcher, tracker, answer)
+        if service is None and answer is not None:  # a life event, or services too close to choose
+            return answer_choices(dispatcher, tracker, answer)
         if service is None:
-            dispatcher.utter_message(response="utter_ask_service")
-            return []
+            return ask_which_service(dispatcher, tracker)
         if is_new:
             return route_and_log(dispatcher, tracker, service, answer)
         lang = language(tracker)

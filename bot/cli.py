@@ -1,4 +1,4 @@
-"""Command line: `python -m bot route|eval|catalogue ...`."""
+"""Command line: `python -m bot route|eval|catalogue|retention ...`."""
 
 from __future__ import annotations
 
@@ -152,6 +152,19 @@ def cmd_spool_flush(args) -> int:
     return 0 if not waiting else 3
 
 
+def cmd_retention(args) -> int:
+    from bot.store.retention import apply_retention
+
+    settings = get_settings()
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        print("the retention period is at least one day", file=sys.stderr)
+        return 2
+    report = apply_retention(days, tracker_url=settings.tracker_database_url.get_secret_value())
+    print(json.dumps({"days": days, "deleted": report.as_dict()}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Daleel: route messages to smart channels.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     spool_commands = spool.add_subparsers(dest="spool_command", required=True)
     flush = spool_commands.add_parser("flush", help="write the queued events now")
     flush.set_defaults(func=cmd_spool_flush)
+    retention = commands.add_parser(
+        "retention", help="delete conversations, inbox rows and hand-offs older than DALEEL_RETENTION_DAYS"
+    )
+    retention.add_argument("--days", type=int, help="instead of DALEEL_RETENTION_DAYS")
+    retention.set_defaults(func=cmd_retention)
     return parser
 
 

@@ -24,8 +24,17 @@ class Settings(BaseSettings):
     rasa_token: SecretStr = SecretStr("")
     scorer_path: Path = ROOT.parent / "shared" / "eval" / "score_route.py"
     conversation_salt: str = "daleel-dev-salt"
+    # The key of the WhatsApp senders' pseudonyms, the only id Rasa sees (bot/channels/pseudonym.py).
+    # Empty: conversation_salt. In production a key of its own, known to the app only (the action
+    # server has the salt), so trackers and action server together cannot give a number back.
+    pseudonym_key: SecretStr = SecretStr("")
+    # Tracker conversations, inbox and outbox rows, sender states and hand-offs older than this are
+    # deleted by `python -m bot retention` (run daily, docs/deployment.md). tracker_database_url is
+    # Rasa's SQL tracker store (empty: in-memory trackers, nothing to delete there).
+    retention_days: int = 30
+    tracker_database_url: SecretStr = SecretStr("")
     # WhatsApp Cloud API (Meta). Empty secrets keep the webhook closed: every request is refused
-    # (in development; production does not start without them).
+    # (in development; production does not start without them unless Twilio is the connector).
     whatsapp_verify_token: SecretStr = SecretStr("")
     whatsapp_app_secret: SecretStr = SecretStr("")
     whatsapp_access_token: SecretStr = SecretStr("")
@@ -43,6 +52,14 @@ class Settings(BaseSettings):
     whatsapp_inbox_lease_seconds: float = 120.0
     whatsapp_inbox_retry_seconds: float = 30.0
     whatsapp_inbox_max_attempts: int = 10
+    # WhatsApp through Twilio (bot/api/webhooks/twilio.py): the same inbox, outbox and retries. An empty
+    # auth token keeps the webhook closed. Twilio signs the exact public URL it calls: behind a proxy,
+    # set twilio_webhook_url to it (empty: the URL the request arrived at).
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_from: str = ""  # the sender, "whatsapp:+14155238886"
+    twilio_webhook_url: str = ""
+    twilio_api_url: str = "https://api.twilio.com"
 
     # Web chat and the ambassadors' page (bot/api/v1/chat.py, bot/api/pages/ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.
@@ -50,6 +67,11 @@ class Settings(BaseSettings):
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0
+    # Security headers and the origin check (bot/api/security.py), JSON lists. Who may frame the chat
+    # page (CSP frame-ancestors sources; ["*"]: any site); in production list the partner sites.
+    # The app's own origins, for the staff pages' origin check ([]: the request's own host).
+    chat_frame_ancestors: list[str] = ["*"]
+    app_origins: list[str] = []
 
     # Deflection dashboard and metrics API (bot/api/v1/metrics.py, bot/api/pages/dashboard.py): the manager's
     # bearer token, also the dashboard's sign-in password. Empty: production does not start
@@ -88,14 +110,14 @@ DEVELOPMENT_VALUES = frozenset(
     {"daleel-dev-salt", "daleel-dev-dashboard", "daleel-dev-ambassador", "daleel-dev-session-key"}
 )
 # What each process needs. The action server hashes conversation ids and holds no other secret.
+META_SECRETS = ("whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token")
 APP_SECRETS = (
     "conversation_salt",
+    "pseudonym_key",
     "session_secret",
     "dashboard_token",
     "rasa_token",
-    "whatsapp_verify_token",
-    "whatsapp_app_secret",
-    "whatsapp_access_token",
+    *META_SECRETS,
 )
 ACTION_SERVER_SECRETS = ("conversation_salt",)
 # What to set instead; by default a random secret of one's own.
@@ -116,17 +138,29 @@ def env_name(field: str) -> str:
     return f"DALEEL_{field.upper()}"
 
 
+def _value(settings: Settings, field: str) -> str:
+    value = getattr(settings, field)
+    return (value.get_secret_value() if isinstance(value, SecretStr) else str(value)).strip()
+
+
 def unsafe_in_production(settings: Settings, secrets: tuple[str, ...] = APP_SECRETS) -> list[str]:
     """What is wrong for production, one line per setting, by its environment variable."""
+    if _value(settings, "twilio_auth_token") and not any(_value(settings, f) for f in META_SECRETS):
+        secrets = tuple(f for f in secrets if f not in META_SECRETS)  # Twilio is the WhatsApp connector
     problems = []
     for field in secrets:
-        value = getattr(settings, field)
-        value = (value.get_secret_value() if isinstance(value, SecretStr) else str(value)).strip()
+        value = _value(settings, field)
         hint = HINTS.get(field, "set it to a random secret")
         if not value:
             problems.append(f"{env_name(field)} is empty: {hint}")
         elif value in DEVELOPMENT_VALUES:
             problems.append(f"{env_name(field)} has the published development value: {hint}")
+    key = _value(settings, "pseudonym_key")
+    if "pseudonym_key" in secrets and key and key == _value(settings, "conversation_salt"):
+        problems.append(
+            "DALEEL_PSEUDONYM_KEY equals DALEEL_CONVERSATION_SALT, which the action server holds too: "
+            "set it to a random secret of its own"
+        )
     if "*" in (ip.strip() for ip in settings.forwarded_allow_ips.split(",")):
         problems.append(
             "DALEEL_FORWARDED_ALLOW_IPS is '*': every client could choose its own address; "

@@ -7,7 +7,8 @@ Rasa 3.6 checks `--auth-token` (as `?token=`) only on its HTTP API (/conversatio
   `rasa run` refuses to start without one;
 - every /webhooks/... request needs it too (`Authorization: Bearer <token>`, or `?token=`): 401;
 - the interface is DALEEL_RASA_HOST, default 127.0.0.1 (Rasa's own default is every interface);
-- CORS allows DALEEL_APP_ORIGINS only (comma-separated; empty: no cross-origin access at all).
+- CORS allows DALEEL_APP_ORIGINS only (the app's own origins, a JSON list as the app reads it, or
+  comma-separated; empty: no cross-origin access at all).
 
 Explicit `--auth-token`, `--interface`/`-i` and `--cors` arguments still win.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import inspect
+import json
 from collections.abc import Mapping
 from functools import wraps
 
@@ -29,6 +31,13 @@ class MissingToken(SystemExit):
 
 def _given(args: list[str], *names: str) -> bool:
     return any(a in names or a.startswith(tuple(f"{n}=" for n in names)) for a in args)
+
+
+def origins(value: str) -> list[str]:
+    value = value.strip()
+    if value.startswith("["):
+        return [str(o).strip() for o in json.loads(value) if str(o).strip()]
+    return [o.strip() for o in value.split(",") if o.strip()]
 
 
 def run_arguments(args: list[str], environ: Mapping[str, str]) -> list[str]:
@@ -46,9 +55,9 @@ def run_arguments(args: list[str], environ: Mapping[str, str]) -> list[str]:
     if not _given(args, "--interface", "-i"):
         args += ["--interface", environ.get(HOST_ENV, "").strip() or "127.0.0.1"]
     if not _given(args, "--cors"):
-        origins = [o.strip() for o in environ.get(ORIGINS_ENV, "").split(",") if o.strip()]
-        if origins:
-            args += ["--cors", *origins]
+        allowed_origins = origins(environ.get(ORIGINS_ENV, ""))
+        if allowed_origins:
+            args += ["--cors", *allowed_origins]
     return args
 
 

@@ -8,11 +8,10 @@ RASA_PORT=${DALEEL_RASA_PORT:-5005}
 ACTIONS_PORT=${DALEEL_ACTIONS_PORT:-5055}
 HOST=${DALEEL_HOST:-127.0.0.1}
 # Rasa is for the app only: loopback (or a private interface), its token from the environment
-# (a new random one per run unless set; rasa_ext reads it, so it is never on a command line),
-# cross-origin requests from the app's own origin only.
+# (a new random one per run unless set; rasa_ext reads it, so it is never on a command line), no
+# cross-origin requests unless DALEEL_APP_ORIGINS lists the app's origins (browsers call the app).
 export DALEEL_RASA_HOST=${DALEEL_RASA_HOST:-127.0.0.1}
 export DALEEL_RASA_URL=${DALEEL_RASA_URL:-http://$DALEEL_RASA_HOST:$RASA_PORT}
-export DALEEL_APP_ORIGINS=${DALEEL_APP_ORIGINS:-http://$HOST:$APP_PORT}
 if [ -z "${DALEEL_RASA_TOKEN:-}" ]; then
   DALEEL_RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
 fi

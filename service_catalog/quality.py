@@ -174,6 +174,39 @@ def refused_urls(catalogue: Catalogue, refused: dict[str, str] | None = None) ->
     return found
 
 
+def official_hosts(catalogue: Catalogue) -> frozenset[str]:
+    """The hosts a customer web link may use: every entity's channel URL hosts (without "www.") and its
+    `domains` in entities.yml. Any entity's host is official for any service, since a service may be
+    done on another entity's site (a DET licence through investindubai.gov.ae for an RTA activity)."""
+    hosts = set()
+    for entity in catalogue.entities.values():
+        hosts.update(d.lower().removeprefix("www.") for d in entity.domains)
+        hosts.update(h.removeprefix("www.") for c in entity.channels if (h := host_of(c.url)))
+    return frozenset(hosts)
+
+
+def is_official(url: str | None, hosts: frozenset[str]) -> bool:
+    host = (host_of(url) or "").removeprefix("www.")
+    return any(host == entry or host.endswith("." + entry) for entry in hosts)
+
+
+def third_party_links(catalogue: Catalogue, refused: dict[str, str] | None = None) -> list[Finding]:
+    """Website channel URLs (of services and entities) on a refused host or on no entity's official host:
+    the customer is sent to the link, so it must be the government's own page."""
+    refused = load_refused_hosts() if refused is None else refused
+    hosts = official_hosts(catalogue)
+    found = []
+    records = [(s.id, s) for s in catalogue.services] + list(catalogue.entities.items())
+    for record_id, record in records:
+        for i, c in enumerate(record.channels):
+            if c.kind.value != "website" or not c.url or not c.url.startswith(("http://", "https://")):
+                continue
+            entry = refused_host(c.url, refused)
+            if entry or not is_official(c.url, hosts):
+                found.append(Finding(record_id, f"channels[{i}].url", c.url, entry or "not an official host"))
+    return found
+
+
 def fees_without_page(catalogue: Catalogue) -> list[Finding]:
     """Records with a fee (amount or text) whose source is `unverified` or only a homepage."""
     return [

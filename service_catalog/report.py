@@ -83,7 +83,12 @@ def print_report(out: TextIO, catalogue: Catalogue | None = None, today: date | 
     totals = Counter()
     for row in rows.values():
         totals.update(row)
-    out.write(f"{'total':26s} " + " ".join(f"{totals[k]:{w}d}" for k, w in zip(keys, widths)) + "\n")
+    share = f"{totals['homepage_link'] / totals['services']:.0%}" if totals["services"] else "-"
+    out.write(
+        f"{'total':26s} "
+        + " ".join(f"{totals[k]:{w}d}" for k, w in zip(keys, widths))
+        + f"   home link {totals['homepage_link']} ({share}) of {totals['services']}\n"
+    )
     out.write("columns: " + "; ".join(f"{heading} = {meaning}" for _, heading, meaning in COLUMNS) + "\n")
     with_services = sum(1 for row in rows.values() if row["services"])
     with_fee_paying = sum(1 for row in rows.values() if row["fee_paying"])

@@ -155,3 +155,6 @@ class Entity(Strict):
     name_ar: str
     aliases: Synonyms = Synonyms()
     channels: list[Channel] = Field(min_length=1)
+    # Official hosts beyond those of the channel URLs (a subsidiary's or an older site: dubaicsd.ae for DFM);
+    # a host covers its subdomains. Used by the quality gate to refuse third-party customer links.
+    domains: list[str] = []

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.api import sessions
 from bot.api.sign_in_limits import SignInLimiter
 from bot.channels.rasa import RasaClient, rest_client
+from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp.graph import GraphClient
 from bot.route import Router, default_router
 from bot.settings import Settings, get_settings
@@ -45,6 +46,10 @@ def get_graph_client(settings: Annotated[Settings, Depends(get_settings)]) -> Gr
     return GraphClient.from_settings(settings)
 
 
+def get_twilio_client(settings: Annotated[Settings, Depends(get_settings)]) -> TwilioClient:
+    return TwilioClient.from_settings(settings)
+
+
 def require_staff(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
     return sessions.require_staff(request, settings)
 
@@ -60,5 +65,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SignInLimiterDep = Annotated[SignInLimiter, Depends(get_sign_in_limiter)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa_client)]
 GraphDep = Annotated[GraphClient, Depends(get_graph_client)]
+TwilioDep = Annotated[TwilioClient, Depends(get_twilio_client)]
 StaffDep = Annotated[str, Depends(require_staff)]
 ManagerDep = Annotated[None, Depends(require_manager)]

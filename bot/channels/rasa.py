@@ -8,6 +8,8 @@ from typing import Any, Callable, Literal
 
 import httpx
 
+from bot.text.redact import mask
+
 # (sender, text) -> Rasa's messages ([{"text": ..., "buttons": [...]}, ...]); raises RasaUnavailable.
 RasaClient = Callable[[str, str], list[dict]]
 Failure = Literal["timeout", "status", "unreachable", "unexpected"]
@@ -30,7 +32,8 @@ def auth_headers(token: str) -> dict[str, str]:
 
 
 def payload(sender: str, text: str, source: str) -> dict[str, Any]:
-    return {"sender": sender, "message": text, "input_channel": source, "metadata": {"source": source}}
+    # Masked here, the one way into Rasa: its tracker store keeps every message text (bot/text/redact.py).
+    return {"sender": sender, "message": mask(text), "input_channel": source, "metadata": {"source": source}}
 
 
 def _failure(exc: Exception) -> RasaUnavailable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class ServiceRef(BaseModel):
@@ -20,6 +20,7 @@ class ChannelRef(BaseModel):
     kind: str
     name: str
     url: str | None
+    name_ar: str | None = None  # added after the contract was fixed: optional, so older callers are unaffected
 
 
 class Alternative(BaseModel):
@@ -47,7 +48,14 @@ class RouteAnswer(BaseModel):
     channel: ChannelRef | None
     alternatives: list[Alternative] = Field(default_factory=list)
     score: float
-    journey: JourneyRef | None = None
+    journey: JourneyRef | None = None  # our addition to the contract: present only on a life event's answer
+
+    @model_serializer(mode="wrap")
+    def _contract_shape(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        if data.get("journey") is None:
+            data.pop("journey", None)
+        return data
 
 
 class RouteError(BaseModel):

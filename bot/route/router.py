@@ -14,7 +14,9 @@ from bot.route.journeys import Journey, JourneyRecogniser, default_journey_recog
 from bot.route.learned import LearnedRanker, default_learned_ranker, fused_scores
 from bot.route.scope import ScopeModel, default_scope_model
 from bot.text.normalise import normalise_for_matching
+from bot.text.redact import mask, without_stated_data
 from service_catalog.loader import Catalogue, default_catalogue
+from service_catalog.quality import is_homepage
 from service_catalog.schema import Service
 
 MAX_TEXT_CHARS = 5000
@@ -45,6 +47,13 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
 
 
+def _service_words(text: str) -> str:
+    """The message without personal data and the words stating it ("my emirates id is 784-..."): they
+    say nothing about the service, and "emirates id" would outweigh the driving licence asked for."""
+    cleaned = without_stated_data(mask(text))
+    return cleaned if _HAS_LETTER.search(cleaned) else text
+
+
 class InvalidText(ValueError):
     """A message that cannot be routed at all (empty, too long, no words)."""
 
@@ -59,6 +68,11 @@ def validate_text(text: object) -> str:
     if not _HAS_LETTER.search(text):
         raise InvalidText("text has no words to route")
     return text
+
+
+def _is_page(url: str) -> bool:
+    """A web link to a page of its own, not a site's homepage (nor a phone number)."""
+    return url.startswith(("http://", "https://")) and not is_homepage(url)
 
 
 def _service_ref(service: Service) -> ServiceRef:
@@ -144,13 +158,16 @@ class Router:
         )
 
     def channel_for(self, service: Service) -> ChannelRef:
-        """The preferred smart channel, with the first link the service or its entity offers."""
+        """The preferred smart channel, with the service's own page when one of its channels gives it (a
+        homepage link is a last resort), else the first link the service or its entity offers."""
         best = service.channels[0]
         links = [c.url for c in (*service.channels, *self.catalogue.entity_of(service).channels) if c.url]
-        return ChannelRef(kind=best.kind.value, name=best.name, url=best.url or (links[0] if links else None))
+        pages = [u for u in (best.url, *(c.url for c in service.channels)) if u and _is_page(u)]
+        url = pages[0] if pages else best.url or (links[0] if links else None)
+        return ChannelRef(kind=best.kind.value, name=best.name, name_ar=best.name_ar, url=url)
 
     def route(self, text: str, request_id: str | None = None) -> RouteAnswer:
-        text = validate_text(text)
+        text = _service_words(validate_text(text))
         language = self.analyser.detect_language(text)
         analysed = self.analyser.units(text)  # once: the index corrects typos, the model reads as written
         answer = self.service_answer(text, analysed, language, request_id)

@@ -5,6 +5,7 @@
   "use strict";
 
   var DEBOUNCE_MS = 250;
+  var HOME_PAGES = ["home", "index", "index.html", "index.htm", "index.php", "default.aspx", "home.aspx", "main"];
   var MIN_CHARS = 2;
   var page = document.getElementById("lookup");
   var lang = page.getAttribute("data-lang");
@@ -87,7 +88,7 @@
       button.type = "button";
       button.setAttribute("data-id", item.id);
       button.appendChild(isolated("span", "result-name", name(item)));
-      var meta = isolated("span", "result-meta", item.channel.name);
+      var meta = isolated("span", "result-meta", channelName(item.channel));
       meta.appendChild(document.createTextNode(" · "));
       meta.appendChild(el("bdi", null, fee(item.fee_aed)));
       button.appendChild(meta);
@@ -118,14 +119,27 @@
       .catch(function () { say(status, labels.failed); });
   }
 
-  // The first http(s) link of the service's channels, else of its entity's channels.
+  // The service's own page when a channel gives one (as the route answer's channel), else the first
+  // http(s) link of the service's channels, else of its entity's channels.
   function linkFor(service) {
+    var page = (service.channels || []).filter(function (c) { return c.url && isPage(c.url); })[0];
+    if (page) { return Promise.resolve(page.url); }
     var own = firstLink(service.channels);
     if (own) { return Promise.resolve(own); }
     return fetch("/api/v1/entities/" + encodeURIComponent(service.id.split(".")[0]))
       .then(function (response) { return response.ok ? response.json() : {channels: []}; })
       .then(function (entity) { return firstLink(entity.channels); })
       .catch(function () { return null; });
+  }
+
+  // Not a homepage: a path beyond a language segment or a home page, or a query (service_catalog/quality.py).
+  function isPage(url) {
+    var parts = /^https?:\/\/[^\/?#]+([^?#]*)(\?[^#]*)?/.exec(url);
+    if (!parts) { return false; }
+    if (parts[2] && parts[2].length > 1) { return true; }
+    var segments = parts[1].split("/").filter(Boolean);
+    if (HOME_PAGES.indexOf((segments[segments.length - 1] || "").toLowerCase()) >= 0) { segments.pop(); }
+    return segments.length > 1 || (segments.length === 1 && !/^(en|ar)([-_][a-z]{2})?$/i.test(segments[0]));
   }
 
   function firstLink(channels) {
@@ -145,16 +159,19 @@
     var channel = service.channels[0];
     facts.appendChild(el("dt", null, labels.channel));
     var channelDd = el("dd");
-    channelDd.appendChild(channel.url && /^https?:\/\//.test(channel.url) ? anchor(channel.url, channel.name)
-                                                                       : el("bdi", null, channel.name));
+    var channelText = channelName(channel);
+    channelDd.appendChild(channel.url && /^https?:\/\//.test(channel.url) ? anchor(channel.url, channelText)
+                                                                       : el("bdi", null, channelText));
     facts.appendChild(channelDd);
     facts.appendChild(el("dt", null, labels.fee));
     facts.appendChild(el("dd", "fee", fee(service.fee_aed)));
     facts.appendChild(el("dt", null, labels.documents));
     var docs = el("dd");
-    if (service.documents.length) {
+    // documents_ar is complete and in order, or empty (service_catalog/schema.py): all Arabic or all English.
+    var documents = lang === "ar" && service.documents_ar.length ? service.documents_ar : service.documents;
+    if (documents.length) {
       var list = el("ul");
-      service.documents.forEach(function (d) { list.appendChild(isolated("li", null, d)); });
+      documents.forEach(function (d) { list.appendChild(isolated("li", null, d)); });
       docs.appendChild(list);
     } else {
       docs.textContent = labels.no_documents;
@@ -213,7 +230,8 @@
           confirm.classList.remove("is-error");
           var time = new Date().toLocaleTimeString(lang === "ar" ? "ar-AE" : "en-GB",
                                                    {hour: "2-digit", minute: "2-digit", second: "2-digit"});
-          confirm.textContent = fill(labels.recorded, {channel: out.channel, time: time});
+          var channel = lang === "ar" && out.channel_ar ? out.channel_ar : out.channel;
+          confirm.textContent = fill(labels.recorded, {channel: channel, time: time});
         });
       })
       .catch(function () {
@@ -225,6 +243,8 @@
 
   // --- small helpers ---------------------------------------------------------------------------
   function name(item) { return lang === "ar" ? item.name_ar : item.name_en; }
+
+  function channelName(channel) { return lang === "ar" && channel.name_ar ? channel.name_ar : channel.name; }
 
   function fee(value) {
     if (value === null || value === undefined) { return labels.fee_unknown; }

@@ -1,6 +1,7 @@
 import pytest
 
-from actions.choose_service import ActionChooseService, ordinal
+from actions.choice import ordinal
+from actions.choose_service import ActionChooseService
 from tests.support.actions import make_tracker, responses, run, slot_events
 
 

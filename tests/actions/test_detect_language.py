@@ -38,9 +38,17 @@ def test_switch_language_sets_preference():
     }
 
 
-def test_preference_wins_over_detection():
-    assert _language_after("ابي اجدد الليسن", language_preference="en") == {}
+def test_preference_wins_over_latin_script():
+    assert _language_after("abi ajaded el laysen", language_preference="en") == {}  # Arabizi: still English
     assert _language_after("renew my licence", language_preference="ar") == {"language": "ar"}
+
+
+def test_writing_in_arabic_after_asking_for_english_switches_to_arabic():
+    assert _language_after("ابي اجدد الليسن", language_preference="en") == {
+        "language_preference": None,
+        "language": "ar",
+    }
+    assert _language_after("ابي اجدد الليسن", language_preference="ar", language="ar") == {}
 
 
 def test_requested_language():

@@ -130,3 +130,21 @@ def test_a_life_event_offers_its_services_in_the_journeys_order(recorder, fixtur
         assert message["buttons"][0]["title"] == first_title
     assert slot_events(events)["offered_services"][0] == "dewa.bill.pay"
     assert recorder.deflections == []
+
+
+def test_a_second_request_that_needs_a_choice_replaces_the_focus(recorder):
+    """After the licence, "driving licence" again is a new question: the choices, and no focus left
+    for a "how much is it?" to answer with the old service."""
+    tracker = make_tracker("followup_in_focus", text="driving licence", intent="request_service")
+    dispatcher, events = run(ActionFindService(), tracker)
+    assert responses(dispatcher) == ["utter_clarify"]
+    assert slot_events(events)["service_id"] is None
+    assert slot_events(events)["feedback_pending"] is False
+
+
+def test_a_choice_after_cannot_use_app_says_it_will_be_without_the_app(recorder):
+    tracker = make_tracker("route_request_en", text="driving licence", assist_requested=True)
+    dispatcher, events = run(ActionFindService(), tracker)
+    assert responses(dispatcher) == ["utter_assisted_choose"]
+    assert "assist_requested" not in slot_events(events)  # still pending: the pick gets the assisted way
+    assert recorder.deflections == []

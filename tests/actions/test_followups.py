@@ -1,7 +1,7 @@
 from actions.tell_channels import ActionTellChannels
 from actions.tell_documents import ActionTellDocuments
 from actions.tell_fee import ActionTellFee
-from tests.support.actions import make_tracker, responses, run
+from tests.support.actions import make_tracker, responses, run, slot_events
 
 
 def test_fee_of_service_in_focus(recorder):
@@ -65,4 +65,40 @@ def test_a_follow_up_about_a_life_event_gets_the_journey_not_which_service(recor
     for action in (ActionTellDocuments(), ActionTellFee(), ActionTellChannels()):
         dispatcher, _ = run(action, make_tracker("no_focus", text="a life event"))
         assert responses(dispatcher) == ["utter_journey"], action.name()
+    assert recorder.deflections == []
+
+
+def test_a_second_service_too_close_to_choose_replaces_the_focus(recorder):
+    """ "How much is either licence?" while DEWA is in focus: the choices, not DEWA's fee."""
+    tracker = make_tracker("followup_in_focus", text="how much is either licence", service_id="dewa.bill.pay")
+    dispatcher, events = run(ActionTellFee(), tracker)
+    assert responses(dispatcher) == ["utter_clarify"]
+    slots = slot_events(events)
+    assert slots["service_id"] is None
+    assert slots["offered_services"] == ["rta.driving_licence.renew", "rta.driving_licence.replace_lost"]
+    assert recorder.deflections == []
+
+
+def test_a_follow_up_about_one_of_the_close_services_keeps_the_focus(recorder):
+    dispatcher, _ = run(ActionTellFee(), make_tracker("followup_in_focus", text="how much is either licence"))
+    assert responses(dispatcher) == ["utter_fee", "utter_fee_detail"]
+    assert dispatcher.messages[0]["service_name"] == "Renew driving licence"
+
+
+def test_general_words_that_name_no_service_keep_the_focus(recorder):
+    """The route core scores 0.0 when only general words were written ("papers?")."""
+    dispatcher, _ = run(
+        ActionTellDocuments(), make_tracker("followup_in_focus", text="papers?", intent="ask_documents")
+    )
+    assert responses(dispatcher) == ["utter_documents"]
+    assert dispatcher.messages[0]["service_name"] == "Renew driving licence"
+
+
+def test_a_follow_up_while_choosing_shows_the_choices_again(recorder):
+    tracker = make_tracker("clarify_offered", text="how much is it", intent="ask_fee", entities=[], service_id=None)
+    for action in (ActionTellFee(), ActionTellChannels()):
+        dispatcher, events = run(action, tracker)
+        assert responses(dispatcher) == ["utter_clarify"], action.name()
+        assert len(dispatcher.messages[0]["buttons"]) == 2
+        assert events == []  # the choices stay pending
     assert recorder.deflections == []

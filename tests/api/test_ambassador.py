@@ -11,6 +11,7 @@ from bot.api.sessions import DEV_SECRET
 from bot.api.sessions import STAFF_COOKIE as COOKIE
 from bot.settings import get_settings
 from bot.store.db import get_engine
+from tests.support.web import SAME_ORIGIN
 
 SECRETS = {"deira": "deira-code-1", "al-barsha": "barsha-code-2"}
 SERVICE = "rta.driving_licence.renew"
@@ -24,7 +25,7 @@ def make_client(database_url, monkeypatch):
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
-        return TestClient(create_app())
+        return TestClient(create_app(), headers=SAME_ORIGIN)
 
     return make
 
@@ -92,8 +93,16 @@ def test_deflection_is_stored_as_an_ambassador_visit(make_client, database_url, 
     client = signed_in(make_client())
     reply = client.post("/api/v1/ambassador/deflections", json={"service_id": SERVICE, "language": "ar"})
     assert reply.status_code == 201
-    channel = router.catalogue.by_id()[SERVICE].channels[0].name
-    assert reply.json() == {"recorded": True, "service_id": SERVICE, "entity": "rta", "channel": channel}
+    first = router.catalogue.by_id()[SERVICE].channels[0]
+    channel = first.name
+    assert first.name_ar  # the Arabic page's confirmation names the channel in Arabic
+    assert reply.json() == {
+        "recorded": True,
+        "service_id": SERVICE,
+        "entity": "rta",
+        "channel": channel,
+        "channel_ar": first.name_ar,
+    }
     [row] = events(database_url)
     assert (row.service_id, row.entity, row.channel, row.language, row.source, row.outcome) == (
         SERVICE,

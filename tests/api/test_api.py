@@ -1,5 +1,7 @@
 """The HTTP contract of POST /api/v1/route, /healthz and /docs."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,7 +30,8 @@ def test_route_answers_per_contract(client):
     }
     assert body["id"] == "req-1" and body["language"] == "en"
     assert body["service"]["id"] == "rta.driving_licence.renew" and body["service"]["entity"] == "rta"
-    assert set(body["channel"]) == {"kind", "name", "url"}
+    assert set(body["channel"]) == {"kind", "name", "name_ar", "url"}  # name_ar: added, optional
+    assert body["channel"]["name_ar"] and not re.search(r"[A-Za-z]", body["channel"]["name_ar"])
     assert len(body["alternatives"]) >= 2
 
 

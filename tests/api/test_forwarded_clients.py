@@ -67,10 +67,12 @@ def page(client: httpx.Client, forwarded_for: str | None = None) -> int:
 
 
 def sign_in(client: httpx.Client, forwarded_for: str, password: str = "wrong") -> int:
+    # The form's own origin, as a browser sends it (the origin check, bot/api/security.py).
+    origin = str(client.base_url).rstrip("/")
     return client.post(
         "/dashboard/sign-in",
         data={"password": password, "lang": "en"},
-        headers={"X-Forwarded-For": forwarded_for},
+        headers={"X-Forwarded-For": forwarded_for, "Origin": origin},
         follow_redirects=False,
     ).status_code
 

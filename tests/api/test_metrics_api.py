@@ -17,11 +17,12 @@ from bot.store.models import ServiceRecord
 from service_catalog.loader import default_catalogue
 from tests.support.metrics_seed import AUTH, RANGE, SAMPLE, TODAY, TOKEN, expected, fee, record_at, seed
 from tests.support.production import PRODUCTION_ENV
+from tests.support.web import SAME_ORIGIN
 
 
 @pytest.fixture
 def client(database_url):
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         yield client
 
 
@@ -39,7 +40,7 @@ def get(client, path="/api/v1/metrics/deflections", **params):
 
 def test_sample_services_have_the_fees_the_tests_rely_on():
     assert fee("rta.driving_licence.renew") and fee("salik.tag.buy") and fee("dewa.electricity_water.move_out")
-    assert fee("dewa.bill.pay") is None
+    assert fee("dewa.electricity_water.move_in") is None
 
 
 def test_totals_count_deflected_visits_and_the_other_outcomes_apart(seeded):
@@ -74,7 +75,7 @@ def test_days_are_dubai_calendar_days(client):
     "name, value, column",
     [
         ("entity", "rta", 3),
-        ("service", "dewa.bill.pay", 2),
+        ("service", "dewa.electricity_water.move_in", 2),
         ("channel", "DEWA app", 4),
         ("source", "whatsapp", 5),
         ("language", "ar", 6),
@@ -126,7 +127,7 @@ def test_fee_value_per_service_from_the_catalogue_and_unknown_fees_apart(seeded)
     assert renew["deflected"] == 4 and renew["fee_aed"] == pytest.approx(4 * fee("rta.driving_licence.renew"))
     assert renew["service_name_en"] == default_catalogue().by_id()["rta.driving_licence.renew"].name_en
     assert renew["service_name_ar"] == default_catalogue().by_id()["rta.driving_licence.renew"].name_ar
-    unknown = groups["dewa.bill.pay"]
+    unknown = groups["dewa.electricity_water.move_in"]
     assert unknown["deflected"] == 1 and unknown["fee_aed"] == 0 and unknown["unknown_fee_count"] == 1
     declined = groups["gdrfa.residence_visa.renew"]  # declined and assisted in person: no fee value
     assert declined["deflected"] == 0 and declined["fee_aed"] == 0 and declined["declined"] == 1
@@ -148,7 +149,7 @@ def test_a_service_gone_from_the_catalogue_keeps_its_last_imported_fee(database_
             )
         )
         session.commit()
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         _gone_from_the_catalogue(client, database_url)
 
 
@@ -313,7 +314,7 @@ def test_production_without_a_token_does_not_start(database_url, production):
 
 def test_production_without_a_token_is_closed_to_everyone_all_the_same(database_url, production):
     # The start-up check is left out here (no lifespan): the pages stay closed without it too.
-    client = TestClient(create_app())
+    client = TestClient(create_app(), headers=SAME_ORIGIN)
     assert client.get(PATHS[0], headers=AUTH).status_code == 401
     signin = client.post("/dashboard/sign-in", data={"password": TOKEN}, follow_redirects=False)
     assert signin.status_code == 401 and "DALEEL_DASHBOARD_TOKEN" in signin.text
@@ -327,7 +328,7 @@ def test_production_with_a_token_opens_with_that_token_only(database_url, produc
         production.setenv(name, value)
     production.setenv("DALEEL_DASHBOARD_TOKEN", "s3cret-manager-token")
     get_settings.cache_clear()
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), headers=SAME_ORIGIN) as client:
         assert client.get(PATHS[0], headers=AUTH).status_code == 401
         assert client.get(PATHS[0], headers={"Authorization": "Bearer s3cret-manager-token"}).status_code == 200
 

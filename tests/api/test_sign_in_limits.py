@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from bot.api.main import create_app
 from bot.api.sessions import STAFF_COOKIE as COOKIE
 from bot.settings import get_settings
+from tests.support.web import SAME_ORIGIN
 
 SECRETS = {"deira": "deira-code-1", "al-barsha": "barsha-code-2"}
 TOKEN = "manager-token-for-tests"
@@ -36,7 +37,7 @@ def make_client(database_url, monkeypatch):
         get_settings.cache_clear()
         key = tuple(sorted(values.items()))
         apps.setdefault(key, create_app())  # one app server: its clients share its limiter
-        return TestClient(apps[key], client=(address, 50000))
+        return TestClient(apps[key], client=(address, 50000), headers=SAME_ORIGIN)
 
     yield make
     get_settings.cache_clear()
@@ -137,7 +138,7 @@ def test_app_servers_sharing_redis_share_the_count(database_url, monkeypatch, re
         monkeypatch.setenv(f"DALEEL_{name}", value)
     get_settings.cache_clear()
     address = f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-    first, second = (TestClient(create_app(), client=(address, 50000)) for _ in range(2))
+    first, second = (TestClient(create_app(), client=(address, 50000), headers=SAME_ORIGIN) for _ in range(2))
     try:
         assert [staff(server, centre=centre).status_code for server in (first, second, first)] == [401] * 3
         assert_refused(staff(second, "the-code", centre=centre))

@@ -338,6 +338,11 @@ def test_lookup_in_arabic_right_to_left(stack, browser, page_errors):
     expect(page.locator("#moved")).to_have_text("المتعامل انتقل إلى التطبيق")
     fees = page.locator(".result-meta").all_inner_texts()
     assert any("درهم" in fee for fee in fees) or any("الرسوم غير معروفة" in fee for fee in fees)
+    # Channel names and documents in Arabic (name_ar, documents_ar): no Latin letters but the link's own.
+    expect(page.locator("#detail dl li").first).to_be_visible()
+    latin = re.compile(r"[A-Za-z]")
+    assert not latin.search(page.locator("#detail dl").inner_text())
+    assert not any(latin.search(meta) for meta in page.locator(".result-meta").all_inner_texts())
     page.screenshot(path=str(SHOTS / "lookup-ar.png"))
     # The toggle goes back to English, still signed in.
     page.get_by_role("link", name="English").click()

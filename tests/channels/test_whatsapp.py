@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from bot.api.deps import get_rasa_client
 from bot.api.main import create_app
+from bot.channels.pseudonym import pseudonym
 from bot.channels.whatsapp import inbox, outbox
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.messages import MESSAGES
@@ -191,7 +192,7 @@ def test_unexpected_shapes_are_acknowledged_not_crashed_on(client, rasa):
 def test_text_goes_to_rasa_and_the_reply_to_the_graph_api(client, rasa, graph):
     response = post(client, payload("text", text="renew my driving licence"))
     assert response.status_code == 200
-    assert rasa.calls == [(SENDER, "renew my driving licence")]
+    assert rasa.calls == [(pseudonym(SENDER), "renew my driving licence")]
     [request] = graph.requests
     assert request["path"] == f"/v21.0/{PHONE_NUMBER_ID}/messages"
     assert request["authorization"] == f"Bearer {ACCESS_TOKEN}"
@@ -228,7 +229,7 @@ def test_a_replayed_message_id_is_processed_once(client, rasa, graph, whatsapp_e
 )
 def test_reply_buttons_and_list_choices_send_their_payload(client, rasa, fixture, rasa_payload):
     assert post(client, payload(fixture)).status_code == 200
-    assert rasa.calls == [(SENDER, rasa_payload)]
+    assert rasa.calls == [(pseudonym(SENDER), rasa_payload)]
 
 
 def test_statuses_are_acknowledged_and_ignored(client, rasa, graph):
@@ -313,9 +314,9 @@ def test_choices_that_do_not_fit_become_numbered_text_and_a_number_answers(clien
     assert message.endswith(TEMPLATES["reply_with_number"]["en"])
     rasa.replies = [{"text": "Pay traffic fines: use the RTA Dubai app."}]
     post(client, payload("text", message_id="wamid.n-2", text="2"))
-    assert rasa.calls[-1] == (SENDER, '/choose_service{"service_id": "s.1"}')
+    assert rasa.calls[-1] == (pseudonym(SENDER), '/choose_service{"service_id": "s.1"}')
     post(client, payload("text", message_id="wamid.n-3", text="2"))  # choices are used once
-    assert rasa.calls[-1] == (SENDER, "2")
+    assert rasa.calls[-1] == (pseudonym(SENDER), "2")
 
 
 def test_titles_numbered_by_the_actions_are_not_numbered_twice(client, rasa, graph):
@@ -333,9 +334,9 @@ def test_an_arabic_digit_chooses_too_and_choices_are_per_sender(client, rasa, gr
     post(client, payload("text", message_id="wamid.a-1"))
     assert graph.texts()[0].endswith(TEMPLATES["reply_with_number"]["ar"])
     post(client, payload("text", message_id="wamid.a-2", sender="971500000002", text="3"))
-    assert rasa.calls[-1] == ("971500000002", "3")
+    assert rasa.calls[-1] == (pseudonym("971500000002"), "3")
     post(client, payload("text", message_id="wamid.a-3", text="٣"))
-    assert rasa.calls[-1] == (SENDER, '/choose_service{"service_id": "s.2"}')
+    assert rasa.calls[-1] == (pseudonym(SENDER), '/choose_service{"service_id": "s.2"}')
 
 
 # --- Graph API outage, outbox, resend ---------------------------------------------------------
@@ -491,7 +492,9 @@ def test_a_message_whose_processing_crashed_is_answered_by_the_retry_once(client
     rasa.error = None
     report = retry(rasa)
     assert (report.answered, report.retry, report.gave_up) == (1, 0, 0)
-    assert rasa.calls == [(SENDER, "renew my driving licence")] * 2  # the crashed attempt and the answered one
+    assert (
+        rasa.calls == [(pseudonym(SENDER), "renew my driving licence")] * 2
+    )  # the crashed attempt and the answered one
     assert graph.texts() == ["You can do it through the RTA Dubai app."]
     [row] = query(whatsapp_env, INBOX)
     assert (row.sender, row.text, row.attempts, row.outcome) == ("", "", 2, "answered")

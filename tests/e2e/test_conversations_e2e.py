@@ -1,5 +1,7 @@
 """Through the Rasa REST webhook, with the real model, action server and database."""
 
+import json
+import re
 import uuid
 
 from bot.store.deflections import hash_conversation
@@ -45,3 +47,67 @@ def test_bad_input_gets_a_polite_answer_and_logs_nothing(live_stack):
     for message in ["\U0001f600\U0001f600", "a" * 5000, '/choose_service{"service_id": "nope.nothing"}']:
         assert live_stack.say(sender, message), f"no answer to {message[:20]!r}"
     assert deflections(live_stack, sender) == []
+
+
+# Issue #13 item 4: as a new customer writes through the REST webhook.
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def handoffs(stack, sender):
+    rows = query(stack.database_url, "SELECT service_id, reason, conversation_hash FROM handoffs")
+    return [(r.service_id, r.reason) for r in rows if r.conversation_hash == hash_conversation(sender)]
+
+
+def offered_ids(messages):
+    return [
+        json.loads(b["payload"].removeprefix("/choose_service"))["service_id"]
+        for m in messages
+        for b in m.get("buttons", [])
+        if b["payload"].startswith("/choose_service")
+    ]
+
+
+def test_which_app_completes_a_service_is_answered_with_the_channel(live_stack):
+    sender = f"e2e-which-app-{uuid.uuid4()}"
+    reply = texts(live_stack.say(sender, "which app do I pay my Salik top-up with?"))
+    assert "Salik" in reply and "without the app" not in reply
+    assert [(r.service_id.split(".")[0], r.outcome) for r in deflections(live_stack, sender)] == [("salik", "routed")]
+
+
+def test_asking_for_a_person_right_after_an_answer_is_a_handoff(live_stack):
+    sender = f"e2e-person-{uuid.uuid4()}"
+    assert "RTA" in texts(live_stack.say(sender, "renew my driving licence"))
+    reply = texts(live_stack.say(sender, "the app keeps crashing, I want a real person"))
+    assert "colleague" in reply and "without the app" not in reply
+    assert handoffs(live_stack, sender) == [("rta.driving_licence.renew", "customer_asked")]
+    # the hand-off replaces "routed" for the same visit (bot/store/deflections.py)
+    assert [(r.service_id, r.outcome) for r in deflections(live_stack, sender)] == [
+        ("rta.driving_licence.renew", "handed_off")
+    ]
+
+
+def test_cannot_use_apps_while_choosing_keeps_the_choices(live_stack):
+    sender = f"e2e-choices-{uuid.uuid4()}"
+    offered = offered_ids(live_stack.say(sender, "licence"))
+    assert len(offered) > 1
+    reply = live_stack.say(sender, "I can't use apps")
+    assert offered_ids(reply) == offered  # the same choices, not "which service do you need?"
+    assert "Which service do you need" not in texts(reply)
+    assert "without the app" in texts(live_stack.say(sender, "2"))
+    rows = deflections(live_stack, sender)
+    assert [(r.service_id, r.outcome) for r in rows] == [(offered[1], "assisted_in_person")]
+
+
+def test_a_second_service_replaces_the_focus_in_the_language_switched_to(live_stack):
+    sender = f"e2e-second-{uuid.uuid4()}"
+    live_stack.say(sender, "english please")
+    assert "RTA" in texts(live_stack.say(sender, "renew my driving licence"))
+    reply = texts(live_stack.say(sender, "ابي ادفع فاتورة ديوا"))  # now in Arabic, about DEWA
+    assert ARABIC.search(reply) and "ديوا" in reply
+    fee = texts(live_stack.say(sender, "كم الرسوم"))
+    assert ARABIC.search(fee) and "ديوا" in fee and "رخصة" not in fee
+    rows = deflections(live_stack, sender)
+    assert sorted((r.service_id.split(".")[0], r.language) for r in rows if r.outcome == "routed") == [
+        ("dewa", "ar"),
+        ("rta", "en"),
+    ]

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.support.web import SAME_ORIGIN
 from tests.support.whatsapp import app_on_live_stack, payload, post
 
 MANAGER_TOKEN = "sources-e2e-manager"
@@ -49,10 +50,13 @@ def test_chat_whatsapp_and_ambassador_deflections_each_reach_the_metrics(client)
     assert whatsapp.status_code == 200
 
     signed = client.post(
-        "/ambassador/sign-in", data={"centre": "deira", "secret": "deira-code", "lang": "en"}, follow_redirects=False
+        "/ambassador/sign-in",
+        data={"centre": "deira", "secret": "deira-code", "lang": "en"},
+        headers=SAME_ORIGIN,
+        follow_redirects=False,
     )
     assert signed.status_code == 303
-    pressed = client.post("/api/v1/ambassador/deflections", json={"service_id": "dewa.bill.pay"})
+    pressed = client.post("/api/v1/ambassador/deflections", json={"service_id": "dewa.bill.pay"}, headers=SAME_ORIGIN)
     assert pressed.status_code == 201
 
     after = deflected_by_source(client)

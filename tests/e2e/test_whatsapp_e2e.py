@@ -14,6 +14,7 @@ import httpx
 import pytest
 import yaml
 
+from bot.channels.pseudonym import pseudonym
 from bot.channels.whatsapp.messages import MESSAGES
 from bot.channels.whatsapp.signature import sign
 from bot.store.deflections import hash_conversation
@@ -57,7 +58,7 @@ def test_whatsapp_text_through_rasa_comes_back_with_the_channel(whatsapp_app, li
     assert graph.delivered and all(m["to"] == sender for m in graph.delivered)
     assert "RTA" in " ".join(graph.texts())
     assert ("rta.driving_licence.renew", "whatsapp", "routed") in events(
-        live_stack.database_url, hash_conversation(sender)
+        live_stack.database_url, hash_conversation(pseudonym(sender))
     )
     # "Did this help?" comes as reply buttons; tapping "Yes" sends its id (/affirm) back through Rasa.
     [question] = [m for m in graph.delivered if m["type"] == "interactive"]
@@ -69,7 +70,7 @@ def test_whatsapp_text_through_rasa_comes_back_with_the_channel(whatsapp_app, li
     assert post(client, tap).status_code == 200
     assert len(graph.delivered) > before
     assert ("rta.driving_licence.renew", "whatsapp", "confirmed") in events(
-        live_stack.database_url, hash_conversation(sender)
+        live_stack.database_url, hash_conversation(pseudonym(sender))
     )
 
 
@@ -123,7 +124,7 @@ def test_a_message_taken_while_rasa_is_unreachable_is_answered_once_it_is_back(l
     row = inbox_row(live_stack.database_url, message_id)
     assert (row.sender, row.text, row.outcome) == ("", "", "answered") and row.attempts > 1
     assert ("rta.driving_licence.renew", "whatsapp", "routed") in events(
-        live_stack.database_url, hash_conversation(sender)
+        live_stack.database_url, hash_conversation(pseudonym(sender))
     )
 
 

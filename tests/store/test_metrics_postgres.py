@@ -69,7 +69,10 @@ def test_metrics_on_postgresql(postgres_url):
 
         services = {g["service"]: g for g in get(group_by="entity,service").json()["groups"]}
         assert services["rta.driving_licence.renew"]["fee_aed"] == pytest.approx(4 * fee("rta.driving_licence.renew"))
-        assert services["dewa.bill.pay"]["unknown_fee_count"] == 1 and services["dewa.bill.pay"]["fee_aed"] == 0
+        assert (
+            services["dewa.electricity_water.move_in"]["unknown_fee_count"] == 1
+            and services["dewa.electricity_water.move_in"]["fee_aed"] == 0
+        )
         assert services["rta.driving_licence.renew"]["service_name_ar"]
 
         top = get(group_by="service", top=1).json()["groups"]

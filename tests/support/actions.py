@@ -107,6 +107,26 @@ def fake_route_text(text: str, request_id: str | None = None) -> RouteAnswer:
             alternatives=[_alt(lost, 0.5), _alt(dewa, 0.1)],
             score=0.5,
         )
+    if "either licence" in lowered:  # names services, too close to choose (a real score)
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=True,
+            service=_ref(renew),
+            channel=ChannelRef(kind="app", name="RTA Dubai app", url="https://www.rta.ae"),
+            alternatives=[_alt(lost, 0.55)],
+            score=0.6,
+        )
+    if "papers" in lowered:  # only general words: the route core asks which, with score 0.0
+        return RouteAnswer(
+            language=lang,
+            out_of_scope=False,
+            needs_clarification=True,
+            service=_ref(dewa),
+            channel=ChannelRef(kind="app", name="DEWA app", url="https://www.dewa.gov.ae"),
+            alternatives=[_alt(lost, 0.0)],
+            score=0.0,
+        )
     if "renew" in lowered or "اجدد" in text or "laysen" in lowered:
         return RouteAnswer(
             language=lang,

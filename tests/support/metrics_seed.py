@@ -33,7 +33,7 @@ SAMPLE = [
     ),
     (-1, "c3", "rta.driving_licence.renew", "rta", "RTA Dubai app", "web", "ar", "confirmed"),
     (-1, "c4", "dewa.electricity_water.move_out", "dewa", "DEWA app", "ambassador", "en", "routed"),
-    (-1, "c5", "dewa.bill.pay", "dewa", "DEWA app", "whatsapp", "ar", "routed"),  # fee unknown (null)
+    (-1, "c5", "dewa.electricity_water.move_in", "dewa", "DEWA app", "whatsapp", "ar", "routed"),  # fee unknown
     (-1, "c6", "gdrfa.residence_visa.renew", "gdrfa", "GDRFA DXB app", "web", "en", "declined"),
     (0, "c7", "rta.driving_licence.renew", "rta", "RTA Dubai app", "web", "en", "routed"),
     (0, "c8", "rta.driving_licence.renew", "rta", "RTA Dubai app", "whatsapp", "ar", "routed"),

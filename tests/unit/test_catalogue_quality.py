@@ -82,6 +82,52 @@ def test_no_source_or_channel_url_on_a_refused_host(catalogue):
     assert not found, offenders(found, "URLs on a refused host (service_catalog/refused_hosts.yml)")
 
 
+def test_no_website_link_on_a_refused_or_third_party_host(catalogue):
+    found = quality.third_party_links(catalogue)
+    assert not found, offenders(found, "website channel URLs on a refused or non-official host (entities.yml)")
+
+
+def test_third_party_links_refuses_unofficial_and_refused_hosts(tmp_path):
+    from service_catalog.loader import load_catalogue
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "rta.yml").write_text(
+        """entity: rta
+services:
+  - id: rta.a.renew
+    name_en: Renew a
+    name_ar: تجديد أ
+    fee_note: not published
+    channels:
+      - {kind: app, name: RTA Dubai app, url: "https://apps.example.com/rta"}
+      - {kind: website, name: rta.ae, url: "https://traffic.rta.ae/service/1"}
+      - {kind: website, name: typing centre, url: "https://www.tesz.in/rta-renew"}
+      - {kind: website, name: mirror, url: "https://dokumen.tips/rta.ae"}
+      - {kind: website, name: film, url: "https://portal.filmdubai.gov.ae/x"}
+      - {kind: call_centre, name: RTA call centre, url: "tel:8009090"}
+    source: unverified
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / "entities.yml").write_text(
+        """entities:
+- code: rta
+  name_en: Roads and Transport Authority
+  name_ar: هيئة الطرق والمواصلات
+  channels: [{kind: website, name: rta.ae, url: "https://www.rta.ae"}]
+  domains: [filmdubai.gov.ae]
+""",
+        encoding="utf-8",
+    )
+    found = quality.third_party_links(load_catalogue(data, tmp_path / "entities.yml"))
+    # the app's link and the call centre are not website links; rta.ae's subdomain and a listed domain pass
+    assert [(f.field, f.detail) for f in found] == [
+        ("channels[2].url", "not an official host"),
+        ("channels[3].url", "dokumen.tips"),
+    ]
+
+
 def test_every_fee_rests_on_a_service_page(catalogue):
     found = quality.fees_without_page(catalogue)
     assert not found, offenders(found, "records with a fee whose source is unverified or only a homepage")
@@ -273,7 +319,9 @@ services:
     rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines()[1:] if line[:1].isalpha()}
     # services, fee-paying, with fee, sourced, home src, unverified, stale, home link (c, d use the entity's), refused
     assert rows["rta"] == ["4", "1", "2", "3", "1", "1", "2", "3", "1"]
-    assert rows["total"] == rows["rta"]
+    assert rows["total"][:9] == rows["rta"]
+    total_line = next(line for line in out.getvalue().splitlines() if line.startswith("total"))
+    assert total_line.endswith("home link 3 (75%) of 4")
     assert rows["dewa"][0] == "0"
     assert (
         "URLs on refused hosts (any record, service_catalog/refused_hosts.yml): 1\n  pbsmokeup.in (spam): 1"

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from bot.settings import (
     ACTION_SERVER_SECRETS,
     APP_SECRETS,
+    META_SECRETS,
     Settings,
     UnsafeProductionSettings,
     check_production,
@@ -75,6 +76,24 @@ def test_every_offending_variable_in_one_error(monkeypatch):
     for field in APP_SECRETS:
         assert env_name(field) in message
     assert message.count("\n  - ") == len(APP_SECRETS)
+
+
+def test_with_twilio_as_the_whatsapp_connector_metas_secrets_may_stay_empty(production):
+    for field in META_SECRETS:
+        production.delenv(env_name(field))
+    production.setenv("DALEEL_TWILIO_AUTH_TOKEN", "twilio-auth-token")
+    check_production(Settings(_env_file=None))
+    production.setenv("DALEEL_WHATSAPP_APP_SECRET", "half-configured-meta")  # Meta in use too: all of it
+    message = refusal()
+    assert "DALEEL_WHATSAPP_VERIFY_TOKEN is empty" in message and "DALEEL_WHATSAPP_ACCESS_TOKEN is empty" in message
+    production.delenv("DALEEL_WHATSAPP_APP_SECRET")
+    production.delenv("DALEEL_TWILIO_AUTH_TOKEN")  # neither connector: Meta's are required
+    assert refusal().count("\n  - ") == len(META_SECRETS)
+
+
+def test_the_pseudonym_key_must_not_be_the_salt(production):
+    production.setenv("DALEEL_PSEUDONYM_KEY", PRODUCTION_ENV["DALEEL_CONVERSATION_SALT"])
+    assert "DALEEL_PSEUDONYM_KEY equals DALEEL_CONVERSATION_SALT" in refusal()
 
 
 def test_trusting_every_proxy_is_refused(production):

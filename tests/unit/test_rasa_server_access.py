@@ -28,6 +28,12 @@ def test_run_takes_the_token_interface_and_origins_from_the_environment():
     assert option(args, "--cors") == ["https://daleel.example", "https://app.example"]
 
 
+def test_origins_as_the_app_reads_them_a_json_list():
+    args = run_arguments(RUN, {"DALEEL_RASA_TOKEN": "t0ken", "DALEEL_APP_ORIGINS": '["https://daleel.example.ae"]'})
+    assert option(args, "--cors") == ["https://daleel.example.ae"]
+    assert "--cors" not in run_arguments(RUN, {"DALEEL_RASA_TOKEN": "t0ken", "DALEEL_APP_ORIGINS": "[]"})
+
+
 def test_no_origins_means_no_cors_at_all_and_a_private_interface_can_be_chosen():
     args = run_arguments(RUN, {"DALEEL_RASA_TOKEN": "t0ken", "DALEEL_RASA_HOST": "10.0.1.7"})
     assert "--cors" not in args and "*" not in args

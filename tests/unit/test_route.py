@@ -280,3 +280,47 @@ def test_everyday_frequency_counts_every_spelling_of_an_arabic_word():
     ]:
         assert zipf_frequency(normalised, "ar") < zipf_frequency(written, "ar")
         assert arabic_everyday_zipf(normalised) >= zipf_frequency(written, "ar")
+
+
+@pytest.mark.parametrize(
+    "text, service_id",
+    [
+        ("my emirates id is 784-1990-1234567-1, renew my driving licence", "rta.driving_licence.renew"),
+        ("my emirates id is ***, renew my driving licence", "rta.driving_licence.renew"),  # as Rasa stores it
+        ("my phone is +971501234567, pay my dewa bill", "dewa.bill.pay"),
+        # رقم هويتي ٧٨٤١٩٩٠١٢٣٤٥٦٧١ ابي اجدد رخصة القيادة (my ID number ..., I want to renew my driving licence)
+        (
+            "\u0631\u0642\u0645 \u0647\u0648\u064a\u062a\u064a "
+            "\u0667\u0668\u0664\u0661\u0669\u0669\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0661 "
+            "\u0627\u0628\u064a \u0627\u062c\u062f\u062f \u0631\u062e\u0635\u0629 \u0627\u0644\u0642\u064a\u0627\u062f\u0629",
+            "rta.driving_licence.renew",
+        ),
+        ("renew emirates id 784199012345671", "uaepass_icp.emirates_id.renew"),  # the request itself stays
+    ],
+)
+def test_stated_personal_data_does_not_decide_the_service(router, text, service_id):
+    """Without leaving the stated data out, "emirates id" outweighed the driving licence asked for."""
+    answer = router.route(text)
+    assert answer.service is not None and answer.service.id == service_id
+    assert not answer.out_of_scope and not answer.needs_clarification
+
+
+def test_channel_gives_the_services_own_page_before_a_homepage_and_its_arabic_name(router):
+    from service_catalog.schema import Channel
+
+    service = router.catalogue.by_id()["rta.driving_licence.renew"]
+    page = "https://www.rta.ae/wps/portal/rta/ae/home/rta-services/service-details?serviceId=1"
+    service = service.model_copy(
+        update={
+            "channels": [
+                Channel(kind="app", name="RTA Dubai app", name_ar="تطبيق الهيئة", url="https://www.rta.ae/en"),
+                Channel(kind="website", name="rta.ae", url="https://www.rta.ae"),
+                Channel(kind="website", name="rta.ae", url=page),
+            ]
+        }
+    )
+    channel = router.channel_for(service)
+    assert (channel.kind, channel.name, channel.name_ar, channel.url) == ("app", "RTA Dubai app", "تطبيق الهيئة", page)
+    # no page of its own: the first link, the entity's homepage at the last
+    bare = service.model_copy(update={"channels": [Channel(kind="kiosk", name="RTA kiosks")]})
+    assert router.channel_for(bare).url == "https://www.rta.ae"

@@ -18,11 +18,10 @@ from bot.api.sessions import (
     staff_session_cookie,
 )
 from bot.api.sign_in_limits import client_address, retry_minutes
-from bot.api.templating import TEMPLATES, page_language, security_headers
+from bot.api.templating import TEMPLATES, page_language
 
 router = APIRouter(tags=["ambassador"])
 logger = logging.getLogger(__name__)
-_NO_FRAMES = security_headers("'none'")
 
 
 @router.get("/ambassador", response_class=HTMLResponse, include_in_schema=False)
@@ -31,9 +30,7 @@ def lookup_page(request: Request, settings: SettingsDep, lang: str | None = None
     centre = signed_in_centre(request, settings)
     if centre is None:
         return RedirectResponse(f"/ambassador/sign-in?lang={language}", status_code=303)
-    return TEMPLATES.TemplateResponse(
-        request, "ambassador.html", {"lang": language, "centre": centre}, headers=_NO_FRAMES
-    )
+    return TEMPLATES.TemplateResponse(request, "ambassador.html", {"lang": language, "centre": centre})
 
 
 @router.get("/ambassador/sign-in", response_class=HTMLResponse, include_in_schema=False)
@@ -92,8 +89,8 @@ def _sign_in(
         "error": error,
         "production": is_production(settings),
     }
-    headers = _NO_FRAMES
+    headers = {}
     if retry_after is not None:
         context["retry_minutes"] = retry_minutes(retry_after)
-        headers = {**_NO_FRAMES, "Retry-After": str(retry_after)}
+        headers = {"Retry-After": str(retry_after)}
     return TEMPLATES.TemplateResponse(request, "sign_in.html", context, status_code=status_code, headers=headers)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from bot.api.templating import TEMPLATES, page_language, security_headers
+from bot.api.templating import TEMPLATES, page_language
 
 router = APIRouter(tags=["chat"])
 
@@ -16,4 +16,5 @@ router = APIRouter(tags=["chat"])
 def chat_page(request: Request, lang: str | None = None, embed: Annotated[bool, Query()] = False) -> HTMLResponse:
     language = page_language(request, lang)
     context = {"lang": language, "embed": embed}
-    return TEMPLATES.TemplateResponse(request, "chat.html", context, headers=security_headers("*"))
+    # May be framed by partner sites (DALEEL_CHAT_FRAME_ANCESTORS): bot/api/security.py.
+    return TEMPLATES.TemplateResponse(request, "chat.html", context)

@@ -22,7 +22,7 @@ from bot.api.sessions import (
     manager_token,
 )
 from bot.api.sign_in_limits import MANAGER, client_address, retry_minutes
-from bot.api.templating import TEMPLATES, page_language, security_headers
+from bot.api.templating import TEMPLATES, page_language
 from bot.store.deflections import SOURCES
 from bot.store.metrics import GROUPS, InvalidQuery, channels_seen, make_filters, zone
 
@@ -46,13 +46,6 @@ ASSETS = {
 _TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
 
 
-def _headers() -> dict[str, str]:
-    """The pages' policy, except that Plotly.js sets inline styles on the charts it draws."""
-    headers = security_headers("'none'")
-    policy = headers["Content-Security-Policy"].replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    return {**headers, "Content-Security-Policy": policy, "Cache-Control": "no-store"}
-
-
 def _page(
     request: Request, name: str, context: dict, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
@@ -64,7 +57,7 @@ def _page(
         "other_lang_url": str(request.url.include_query_params(lang="en" if lang == "ar" else "ar")),
     }
     return TEMPLATES.TemplateResponse(
-        request, name, context, status_code=status_code, headers={**_headers(), **(headers or {})}
+        request, name, context, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})}
     )
 
 

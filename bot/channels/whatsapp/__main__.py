@@ -9,6 +9,7 @@ import json
 import logging
 
 from bot.channels.rasa import rest_client
+from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.inbox import retry_due
 from bot.channels.whatsapp.outbox import resend
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     command = parser.parse_args(argv).command
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    twilio = TwilioClient.from_settings(settings) if settings.twilio_auth_token.get_secret_value() else None
     if command == "retry":
         done = retry_due(
             rest_client(
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             GraphClient.from_settings(settings),
             settings,
+            twilio,
         )
         print(
             json.dumps(
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0 if done.retry == 0 else 1
-    report = resend(GraphClient.from_settings(settings))
+    report = resend(GraphClient.from_settings(settings), twilio)
     print(json.dumps({"sent": report.sent, "failed": report.failed, "pending": report.pending}))
     return 0 if report.failed == 0 else 1
 

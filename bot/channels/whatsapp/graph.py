@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, ClassVar
 
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -18,12 +19,26 @@ class SendFailed(RuntimeError):
         self.reason = reason
 
 
-class _Transient(SendFailed):
-    pass
+class Transient(SendFailed):
+    """Worth another attempt: 5xx, 429, a timeout or a connection error."""
 
 
 def _transient(exc: BaseException) -> bool:
-    return isinstance(exc, _Transient)
+    return isinstance(exc, Transient)
+
+
+def with_retries(post_once: Callable[[dict], None], payload: dict, attempts: int, initial: float, most: float) -> None:
+    """post_once(payload), again with exponential backoff while it raises Transient; then SendFailed."""
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        retry=retry_if_exception(_transient),
+        wait=wait_exponential(multiplier=initial, max=most),
+        reraise=True,
+    )
+    try:
+        retrying(post_once, payload)
+    except Transient as exc:  # still failing after the last attempt
+        raise SendFailed(exc.reason) from None
 
 
 @dataclass
@@ -34,6 +49,8 @@ class GraphClient:
     attempts: int = 4
     initial_wait: float = 0.5
     max_wait: float = 8.0
+    interactive: ClassVar[bool] = True  # reply buttons and lists (bot/channels/whatsapp/render.py)
+    text_limit: ClassVar[int] = 4096
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "GraphClient":
@@ -52,22 +69,13 @@ class GraphClient:
                 self.url, json=payload, timeout=self.timeout, headers={"Authorization": f"Bearer {self.token}"}
             )
         except (httpx.TimeoutException, httpx.TransportError) as exc:
-            raise _Transient(type(exc).__name__) from None
+            raise Transient(type(exc).__name__) from None
         if response.status_code >= 500 or response.status_code == 429:
-            raise _Transient(f"http {response.status_code}")
+            raise Transient(f"http {response.status_code}")
         if response.status_code >= 400:
             raise SendFailed(f"http {response.status_code}")
 
     def send(self, to: str, body: dict) -> None:
         """Send one message; retries 5xx, 429, timeouts and connection errors, then raises SendFailed."""
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **body}
-        retrying = Retrying(
-            stop=stop_after_attempt(self.attempts),
-            retry=retry_if_exception(_transient),
-            wait=wait_exponential(multiplier=self.initial_wait, max=self.max_wait),
-            reraise=True,
-        )
-        try:
-            retrying(self._post_once, payload)
-        except _Transient as exc:  # still failing after the last attempt
-            raise SendFailed(exc.reason) from None
+        with_retries(self._post_once, payload, self.attempts, self.initial_wait, self.max_wait)

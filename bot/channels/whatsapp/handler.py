@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.channels.pseudonym import pseudonym
 from bot.channels.rasa import RasaClient, RasaUnavailable
+from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.messages import message as template
 from bot.channels.whatsapp.outbox import deliver
@@ -29,7 +31,7 @@ def _language(text: str, known: str | None) -> str | None:
         return None
 
 
-def handle(message: Incoming, ask: RasaClient, client: GraphClient, apologise: bool = True) -> None:
+def handle(message: Incoming, ask: RasaClient, client: GraphClient | TwilioClient, apologise: bool = True) -> None:
     """Answer one message. Raises when it could not be answered (the inbox then tries again later):
     RasaUnavailable after sending the "can't answer right now" notice when `apologise`, or any error."""
     hashed = sender_hash(message.sender)
@@ -38,19 +40,19 @@ def handle(message: Incoming, ask: RasaClient, client: GraphClient, apologise: b
     state = load_state(hashed)
     if message.kind == "unsupported":
         logger.info("whatsapp %s message answered with text-only notice: sender=%s", message.message_type, hashed[:12])
-        deliver(client, message.sender, hashed, text_bodies(template("unsupported", state.language)))
+        deliver(client, message.sender, hashed, text_bodies(template("unsupported", state.language), client.text_limit))
         return
     text = message.text
     if message.kind == "text":
         text = chosen_payload(text, state.offered) or text
     try:
-        replies = ask(message.sender, text)
+        replies = ask(pseudonym(message.sender), text)  # Rasa never sees the number
     except RasaUnavailable as exc:
         logger.warning("rasa unavailable for a whatsapp message: sender=%s error=%s", hashed[:12], exc)
         if apologise:
             language = _language(message.text if message.kind == "text" else "", state.language)
-            deliver(client, message.sender, hashed, text_bodies(template("unavailable", language)))
+            deliver(client, message.sender, hashed, text_bodies(template("unavailable", language), client.text_limit))
         raise
-    rendered = render(replies, state.language)
+    rendered = render(replies, state.language, client.interactive, client.text_limit)
     save_state(hashed, State(rendered.language, rendered.offered))
     deliver(client, message.sender, hashed, rendered.bodies)

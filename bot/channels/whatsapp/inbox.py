@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.rasa import RasaClient, RasaUnavailable, rest_client
+from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.handler import handle
 from bot.channels.whatsapp.payload import Incoming
@@ -34,6 +35,7 @@ from bot.store import db
 from bot.store.models import InboxMessage, ProcessedMessage, utcnow
 
 logger = logging.getLogger(__name__)
+TWILIO_ID = "twilio:"  # Twilio's message ids carry it in the inbox (bot/channels/twilio/payload.py)
 
 
 def accept(message: Incoming, settings: Settings) -> bool:
@@ -62,7 +64,10 @@ def accept(message: Incoming, settings: Settings) -> bool:
     return True
 
 
-def process(message: Incoming, ask: RasaClient, client: GraphClient, settings: Settings, apologise: bool = True) -> str:
+Sender = GraphClient | TwilioClient
+
+
+def process(message: Incoming, ask: RasaClient, client: Sender, settings: Settings, apologise: bool = True) -> str:
     """Handle a message the caller holds the lease of: "answered", "retry" or "gave_up". Never raises."""
     hashed = sender_hash(message.sender)
     try:
@@ -138,8 +143,11 @@ class RetryReport:
     skipped: int = 0  # taken by another worker, or waiting behind the same sender's earlier message
 
 
-def retry_due(ask: RasaClient, client: GraphClient, settings: Settings) -> RetryReport:
-    """Process every unfinished message whose lease has run out, oldest first, each sender's in order."""
+def retry_due(
+    ask: RasaClient, client: GraphClient, settings: Settings, twilio: TwilioClient | None = None
+) -> RetryReport:
+    """Process every unfinished message whose lease has run out, oldest first, each sender's in order;
+    Twilio's messages (when `twilio` is given) are answered through it, the others through `client`."""
     report = RetryReport()
     with db.session() as session:
         due = session.execute(
@@ -149,12 +157,16 @@ def retry_due(ask: RasaClient, client: GraphClient, settings: Settings) -> Retry
         ).all()
     blocked: set[str] = set()
     for message_id, hashed in due:
+        through_twilio = message_id.startswith(TWILIO_ID)
+        if through_twilio and twilio is None:
+            report.skipped += 1
+            continue
         taken = None if hashed in blocked else _take(message_id, settings)
         if taken is None:
             report.skipped += 1
             continue
         message, apologised = taken
-        outcome = process(message, ask, client, settings, apologise=not apologised)
+        outcome = process(message, ask, twilio if through_twilio else client, settings, apologise=not apologised)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome == "retry":
             blocked.add(hashed)
@@ -173,9 +185,10 @@ async def retry_periodically(settings: Settings) -> None:
     """Run retry_due at start-up, then every whatsapp_inbox_retry_seconds (0: at start-up only)."""
     ask = rest_client(settings.rasa_url, settings.rasa_token.get_secret_value(), settings.whatsapp_rasa_timeout_seconds)
     client = GraphClient.from_settings(settings)
+    twilio = TwilioClient.from_settings(settings) if settings.twilio_auth_token.get_secret_value() else None
     while True:
         try:
-            await to_thread.run_sync(retry_due, ask, client, settings)
+            await to_thread.run_sync(retry_due, ask, client, settings, twilio)
         except Exception as exc:  # noqa: BLE001  (e.g. the database is down: the next run tries again)
             logger.error("whatsapp inbox retry failed: error=%s", type(exc).__name__)
         if settings.whatsapp_inbox_retry_seconds <= 0:

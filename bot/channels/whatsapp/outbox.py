@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp.graph import GraphClient, SendFailed
 from bot.store import db
 from bot.store.models import OutboxMessage, utcnow
@@ -14,7 +15,7 @@ from bot.store.models import OutboxMessage, utcnow
 logger = logging.getLogger(__name__)
 
 
-def deliver(client: GraphClient, recipient: str, hashed: str, bodies: list[dict]) -> int:
+def deliver(client: GraphClient | TwilioClient, recipient: str, hashed: str, bodies: list[dict]) -> int:
     """Send the replies in order; from the first that fails on, keep them in the outbox. Returns how many were kept."""
     for position, body in enumerate(bodies):
         try:
@@ -45,8 +46,9 @@ class ResendReport:
     pending: int = 0
 
 
-def resend(client: GraphClient) -> ResendReport:
-    """Try every pending reply once more (with the client's retries), oldest first.
+def resend(client: GraphClient, twilio: TwilioClient | None = None) -> ResendReport:
+    """Try every pending reply once more (with the client's retries), oldest first; replies to a
+    Twilio sender ("whatsapp:+...") through `twilio` (left pending without it).
 
     A sender's later replies wait while an earlier one still fails, so the order is kept.
     A sent reply keeps its row for counting, with the phone number and the text removed.
@@ -58,13 +60,14 @@ def resend(client: GraphClient) -> ResendReport:
             select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
         ).all()
         for row in rows:
-            if row.sender_hash in blocked:
+            sender = twilio if row.recipient.startswith("whatsapp:") else client
+            if row.sender_hash in blocked or sender is None:
                 report.pending += 1
                 continue
             try:
-                client.send(row.recipient, row.body)
+                sender.send(row.recipient, row.body)
             except SendFailed as exc:
-                row.attempts += client.attempts
+                row.attempts += sender.attempts
                 row.last_error = exc.reason[:64]
                 blocked.add(row.sender_hash)
                 report.failed += 1

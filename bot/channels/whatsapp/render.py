@@ -54,10 +54,9 @@ def _buttons(raw: object) -> list[dict]:
     return buttons
 
 
-def text_bodies(text: str) -> list[dict]:
+def text_bodies(text: str, limit: int = TEXT_BODY) -> list[dict]:
     return [
-        {"type": "text", "text": {"preview_url": True, "body": text[i : i + TEXT_BODY]}}
-        for i in range(0, len(text), TEXT_BODY)
+        {"type": "text", "text": {"preview_url": True, "body": text[i : i + limit]}} for i in range(0, len(text), limit)
     ]
 
 
@@ -101,7 +100,10 @@ def _numbered(text: str, buttons: list[dict], language: str | None) -> str:
     return "\n\n".join(part for part in (text, "\n".join(lines), message("reply_with_number", language)) if part)
 
 
-def render(messages: list[dict], previous_language: str | None = None) -> Rendered:
+def render(
+    messages: list[dict], previous_language: str | None = None, interactive: bool = True, text_limit: int = TEXT_BODY
+) -> Rendered:
+    """Graph API bodies; without `interactive` (Twilio) choices always come as numbered text."""
     texts = [m["text"] for m in messages if isinstance(m.get("text"), str)]
     out = Rendered(language=language_of(texts, previous_language))
     for item in messages:
@@ -110,14 +112,15 @@ def render(messages: list[dict], previous_language: str | None = None) -> Render
         if isinstance(item.get("image"), str) and item["image"].startswith("https://"):
             out.bodies.append({"type": "image", "image": {"link": item["image"]}})
         if not buttons:
-            out.bodies.extend(text_bodies(text) if text.strip() else [])
+            out.bodies.extend(text_bodies(text, text_limit) if text.strip() else [])
             continue
         body = text.strip() or message("choose", out.language)
-        if len(body) <= INTERACTIVE_BODY and _fits(buttons, MAX_BUTTONS, BUTTON_TITLE, BUTTON_ID):
+        fits = interactive and len(body) <= INTERACTIVE_BODY
+        if fits and _fits(buttons, MAX_BUTTONS, BUTTON_TITLE, BUTTON_ID):
             out.bodies.append(_reply_buttons(body, buttons))
-        elif len(body) <= INTERACTIVE_BODY and _fits(buttons, MAX_ROWS, ROW_TITLE, ROW_ID):
+        elif fits and _fits(buttons, MAX_ROWS, ROW_TITLE, ROW_ID):
             out.bodies.append(_list(body, buttons, out.language))
         else:
-            out.bodies.extend(text_bodies(_numbered(text.strip(), buttons, out.language)))
+            out.bodies.extend(text_bodies(_numbered(text.strip(), buttons, out.language), text_limit))
             out.offered = buttons
     return out
