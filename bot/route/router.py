@@ -127,16 +127,7 @@ class Router:
         candidates = sorted(candidates, key=lambda s: DEMAND_RANK[s.demand])[: 1 + ALTERNATIVES]
         if len(candidates) < 2:
             candidates += [s for s in self.most_used if s not in candidates][:ALTERNATIVES]
-        return RouteAnswer(
-            id=request_id,
-            language=language,
-            out_of_scope=False,
-            needs_clarification=True,
-            service=_service_ref(candidates[0]),
-            channel=self.channel_for(candidates[0]),
-            alternatives=[_alternative_of(service, 0.0) for service in candidates[1:]],
-            score=0.0,
-        )
+        return self.choices(candidates, request_id, language)
 
     def journey_answer(self, journey: Journey, request_id: str | None, language: str) -> RouteAnswer | None:
         """The journey's services in its order, each a choice (its first one the answer's service)."""
@@ -145,6 +136,14 @@ class Router:
         services = [s for s in services if s is not None and s.status == "active"]
         if not services:  # every one of them retired since: answer as for any other message
             return None
+        return self.choices(
+            services, request_id, language, JourneyRef(id=journey.id, name_en=journey.name_en, name_ar=journey.name_ar)
+        )
+
+    def choices(
+        self, services: list[Service], request_id: str | None, language: str, journey: JourneyRef | None = None
+    ) -> RouteAnswer:
+        """A question: these services, in this order, the first one the answer's service."""
         return RouteAnswer(
             id=request_id,
             language=language,
@@ -154,7 +153,7 @@ class Router:
             channel=self.channel_for(services[0]),
             alternatives=[_alternative_of(service, 0.0) for service in services[1:]],
             score=0.0,
-            journey=JourneyRef(id=journey.id, name_en=journey.name_en, name_ar=journey.name_ar),
+            journey=journey,
         )
 
     def channel_for(self, service: Service) -> ChannelRef:
