@@ -1,5 +1,7 @@
 """Load test (issue 6): N concurrent users for a fixed time, through the Rasa REST webhook and the
-app's POST /api/v1/route; throughput, p50 / p95 / p99 per kind of request, and errors.
+app's POST /api/v1/route; throughput, p50 / p95 / p99 per kind of request, errors, and the CPU each
+process of the stack used. The users are Locust's (bench/locustfile.py, WebhookCustomer), run headless
+in a subprocess and bounded: `--headless -u USERS -r USERS -t DURATION`, loopback hosts only.
 
 Two runs, each with a stack of its own (devtools/live.py) started, warmed up and stopped here:
 
@@ -10,92 +12,116 @@ Two runs, each with a stack of its own (devtools/live.py) started, warmed up and
   without sticky sessions would send them (so conversations move between servers).
 
 Each user, until the time is up: one whole conversation (greet, ask for a service, ask the fee, ask
-the documents, thanks; English, Arabic, Gulf dialect or Arabizi), sending each message when the
-bot has answered the previous one, plus `--route-calls` POST /api/v1/route lookups per
-conversation (the service request's text, then other customers' requests), each after a think time
-(`--think`, default 2 s on average: a user is a person who reads the answer and types). Closed loop:
-a user waits for each answer. `--think 0` makes every user send again as soon as the answer is back,
-which measures the stack at saturation (latency is then users / throughput), not what people wait.
+the documents, thanks; English, Arabic, Gulf dialect or Arabizi), plus `--route-calls` POST
+/api/v1/route lookups per conversation (the service request's text, then other customers' requests),
+each request after a think time (`--think`, default 2 s on average: a user is a person who reads the
+answer and types). Closed loop: a user waits for each answer. `--think 0` makes every user send again
+as soon as the answer is back, which measures the stack at saturation (latency is then users /
+throughput), not what people wait.
 
 An error is a failed connection, a timeout, a status other than 200, or an empty Rasa answer.
 Targets (printed beside the figures, not asserted): zero errors, route p99 <= 50 ms, webhook p99 <= 500 ms.
-Bounded: `--duration` seconds (at most 600) and `--max-conversations` per user; a request still
-running when the time is up is waited for (up to `--timeout`) and counted.
+Bounded: `--duration` seconds (at most 600); a request still running when the time is up is waited
+for (Locust's --stop-timeout, `--timeout`) and counted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
-import random
+import resource
+import tempfile
 import time
-
-import httpx
+from pathlib import Path
 
 from bench import livebench
 
 TARGET_ROUTE_P99_MS, TARGET_WEBHOOK_P99_MS = 50.0, 500.0
-SERVICE_REQUESTS = [messages[livebench.SERVICE_TURN] for _, messages in livebench.CONVERSATIONS]
+LOCUST = livebench.ROOT / ".venv/bin/locust"
+LOCUSTFILE = livebench.ROOT / "bench/locustfile.py"
 
 
-class RoundRobin:
-    def __init__(self, urls: list[str]):
-        self.urls, self.next = urls, 0
+def locust_command(
+    host: str, users: int, duration: float, timeout: float, user_classes: list[str], locustfile: Path = LOCUSTFILE
+) -> list[str]:
+    """Locust headless and bounded: USERS users started within a second or so, DURATION seconds, then
+    at most TIMEOUT seconds for the requests still running."""
+    return [
+        str(LOCUST),
+        "-f",
+        str(locustfile),
+        *user_classes,
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(min(users, 50)),
+        "-t",
+        f"{duration:.0f}s",
+        "--stop-timeout",
+        f"{timeout:.0f}",
+        "--host",
+        host,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
 
-    def __call__(self) -> str:
-        url = self.urls[self.next % len(self.urls)]
-        self.next += 1
-        return url
 
-
-async def user(
-    n: int, stack, client: httpx.AsyncClient, pick_rasa: RoundRobin, args, deadline: float, timings: livebench.Timings
-) -> int:
-    """Conversations one after the other until the deadline (or --max-conversations)."""
-    rng = random.Random(n)
-    language, messages = livebench.CONVERSATIONS[n % len(livebench.CONVERSATIONS)]
-    conversations = 0
-
-    async def think() -> bool:
-        if args.think > 0:
-            await asyncio.sleep(min(rng.uniform(0.5, 1.5) * args.think, max(0.0, deadline - time.monotonic())))
-        return time.monotonic() < deadline
-
-    for _ in range(args.max_conversations):
-        sender = livebench.new_sender(f"load{n}")
-        lookups = [messages[livebench.SERVICE_TURN]] + rng.sample(SERVICE_REQUESTS, k=len(SERVICE_REQUESTS))
-        for turn, text in enumerate(messages):
-            if not await think():
-                return conversations
-            await livebench.say(client, pick_rasa(), sender, text, timings, kind="webhook", token=stack.rasa_token)
-            if turn == livebench.SERVICE_TURN:  # the route lookups come with the service request
-                for lookup in lookups[: args.route_calls]:
-                    if not await think():
-                        return conversations
-                    await livebench.route(client, stack.app_url, lookup, timings, kind="route")
-        conversations += 1
-    return conversations
+def read_events(path: Path) -> tuple[livebench.Timings, int]:
+    """Timings from the JSON lines bench/locustfile.py wrote (DALEEL_LOAD_EVENTS); complete conversations."""
+    timings, conversations = livebench.Timings(), 0
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        event = json.loads(line)
+        if event["ok"]:
+            timings.ok(event["kind"], event["ms"])
+            conversations += bool(event.get("last"))
+        else:
+            timings.error(event["kind"], event["error"] or f"HTTP {event['status']}")
+    return timings, conversations
 
 
 async def drive(stack, args) -> tuple[livebench.Timings, int, float, list[float], dict[str, float]]:
-    timings = livebench.Timings()
-    limits = httpx.Limits(max_connections=args.users * 2, max_keepalive_connections=args.users * 2)
-    pick_rasa = RoundRobin(stack.rasa_urls)
+    """One Locust run against the stack, the stack's CPU (and Locust's own) measured around it."""
+    events = Path(tempfile.mkdtemp(prefix="daleel-load-")) / "requests.jsonl"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(livebench.ROOT),
+        "DALEEL_LOAD_RASA_URLS": ",".join(stack.rasa_urls),
+        "DALEEL_LOAD_RASA_TOKEN": stack.rasa_token,
+        "DALEEL_LOAD_THINK": str(args.think),
+        "DALEEL_LOAD_ROUTE_CALLS": str(args.route_calls),
+        "DALEEL_LOAD_TIMEOUT": str(args.timeout),
+        "DALEEL_LOAD_EVENTS": str(events),
+    }
     stop_sampling = asyncio.Event()
     sampler = asyncio.create_task(livebench.sample_load(stop_sampling, every=5, max_samples=int(args.duration / 5) + 2))
     cpu_before = livebench.cpu_seconds(stack)
-    async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
-        deadline = time.monotonic() + args.duration
-        started = time.perf_counter()
-        done = await asyncio.wait_for(
-            asyncio.gather(*(user(n, stack, client, pick_rasa, args, deadline, timings) for n in range(args.users))),
-            timeout=args.duration + args.timeout + 10,
-        )
-        elapsed = time.perf_counter() - started
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        *locust_command(stack.app_url, args.users, args.duration, args.timeout, ["WebhookCustomer"]),
+        cwd=livebench.ROOT,
+        env=env,
+    )
+    try:
+        await asyncio.wait_for(process.wait(), timeout=args.duration + args.timeout + 60)
+    except asyncio.TimeoutError:
+        process.kill()
+        raise
+    elapsed = time.perf_counter() - started
     cpu = livebench.cpu_used(cpu_before, livebench.cpu_seconds(stack))
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu["locust"] = (children_after.ru_utime + children_after.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     stop_sampling.set()
-    return timings, sum(done), elapsed, await sampler, cpu
+    timings, conversations = read_events(events)
+    events.unlink(missing_ok=True)
+    events.parent.rmdir()
+    return timings, conversations, elapsed, await sampler, cpu
 
 
 def report(
@@ -131,10 +157,11 @@ def report(
     webhook_n = len(timings.ms.get("webhook", [])) + timings.error_count("webhook")
     route_n = len(timings.ms.get("route", [])) + timings.error_count("route")
     rasa_cpu = sum(v for k, v in cpu.items() if k.startswith("rasa"))
+    stack_cpu = sum(v for k, v in cpu.items() if k != "locust")
     print(
         "   CPU used (user + system): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in cpu.items())
-        + f"; stack busy {100 * sum(cpu.values()) / elapsed:.0f} % of one core (PostgreSQL, Redis not counted)"
+        + f"; stack busy {100 * stack_cpu / elapsed:.0f} % of one core (Locust, PostgreSQL, Redis not counted)"
     )
     if webhook_n and route_n:
         print(
@@ -176,7 +203,6 @@ def main() -> None:
         help="mean think time before each request, seconds (uniform 0.5x..1.5x; default 2; 0 = saturation)",
     )
     parser.add_argument("--route-calls", type=int, default=2, help="route API lookups per conversation (default 2)")
-    parser.add_argument("--max-conversations", type=int, default=10_000, help="per user, a bound besides the time")
     parser.add_argument("--timeout", type=float, default=30, help="per-request timeout, seconds")
     parser.add_argument("--runs", default="single,scaled", help="which runs, comma-separated: single, scaled")
     args = parser.parse_args()
@@ -188,7 +214,6 @@ def main() -> None:
         and 0 < args.duration <= 600
         and 0 <= args.route_calls <= 10
         and 0 <= args.think <= 60
-        and 1 <= args.max_conversations <= 1_000_000
         and 0 < args.timeout <= 120
     ):
         parser.error("--users 1..500, --duration up to 600, --route-calls 0..10, --think 0..60, --timeout up to 120")

@@ -4,10 +4,11 @@
 import os
 import sys
 
-from rasa_ext import action_validation, server_access
+from rasa_ext import action_validation, server_access, turn_failures
 
 action_validation.install()
 server_access.install()
+turn_failures.install()
 
 from rasa.__main__ import main  # noqa: E402  (after the fixes are in place)
 

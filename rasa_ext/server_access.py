@@ -51,7 +51,7 @@ def run_arguments(args: list[str], environ: Mapping[str, str]) -> list[str]:
             raise MissingToken(
                 f"rasa_ext: refusing to start Rasa without a token: set {TOKEN_ENV} (the same value as the app's)"
             )
-        args += ["--auth-token", token]
+        args.append(f"--auth-token={token}")  # one argument: a token may start with "-" (token_urlsafe)
     if not _given(args, "--interface", "-i"):
         args += ["--interface", environ.get(HOST_ENV, "").strip() or "127.0.0.1"]
     if not _given(args, "--cors"):

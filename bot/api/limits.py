@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 
 from limits import parse
-from limits.storage import storage_from_string
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 # Paths that are not limited: probes and scrapes from inside the deployment.
 UNLIMITED = ("/healthz", "/metrics")
@@ -27,6 +32,40 @@ async def _send_json(send, status: int, detail: str, headers: list[tuple[bytes, 
     await send({"type": "http.response.body", "body": body})
 
 
+class SharedLimiter:
+    """A moving-window limiter on the configured storage that, while that storage (Redis) is
+    unreachable, counts in this process's memory instead: requests are still limited, per app server,
+    and nothing answers 500 because Redis is down. Back on the storage as soon as it answers again."""
+
+    def __init__(self, storage_uri: str):
+        self.primary = MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
+        self.fallback = MovingWindowRateLimiter(MemoryStorage())
+        self._warned_at = 0.0
+
+    def _call(self, method: str, *args):
+        try:
+            return getattr(self.primary, method)(*args)
+        except StorageError as exc:
+            if time.monotonic() - self._warned_at > 60:  # once a minute, not once a request
+                self._warned_at = time.monotonic()
+                logger.warning(
+                    "rate-limit storage unreachable, counting in memory: %s", type(exc.storage_error).__name__
+                )
+            return getattr(self.fallback, method)(*args)
+
+    def hit(self, rate, *keys) -> bool:
+        return self._call("hit", rate, *keys)
+
+    def test(self, rate, *keys) -> bool:
+        return self._call("test", rate, *keys)
+
+    def get_window_stats(self, rate, *keys):
+        return self._call("get_window_stats", rate, *keys)
+
+    def clear(self, rate, *keys) -> None:
+        self._call("clear", rate, *keys)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -38,7 +77,7 @@ class RequestLimits:
         self.app = app
         self.max_body = settings.max_request_bytes
         self.rate = parse(settings.rate_limit)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        self.limiter = SharedLimiter(settings.rate_limit_storage)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"].startswith(UNLIMITED):

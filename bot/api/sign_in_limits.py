@@ -14,9 +14,8 @@ import time
 
 from fastapi import Request
 from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
+from bot.api.limits import SharedLimiter
 from bot.settings import Settings
 
 MANAGER = "manager"
@@ -30,7 +29,7 @@ class SignInLimiter:
     def __init__(self, settings: Settings):
         self.per_client = parse(settings.sign_in_client_limit)
         self.per_account = parse(settings.sign_in_account_limit)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        self.limiter = SharedLimiter(settings.rate_limit_storage)
 
     def _limits(self, form: str, client: str, account: str | None):
         yield self.per_client, ("sign-in", form, "client", client)

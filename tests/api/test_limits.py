@@ -44,3 +44,18 @@ def test_streamed_large_body_without_length_gets_413(client):
 
     response = client.post("/api/v1/route", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
+
+
+def test_limits_go_on_in_memory_while_their_redis_is_unreachable(monkeypatch, router):
+    from devtools.live import free_port
+
+    # A port nothing listens on: every Redis call fails at once, as while Redis is down.
+    monkeypatch.setenv("DALEEL_RATE_LIMIT_STORAGE", f"redis://127.0.0.1:{free_port()}/4")
+    monkeypatch.setenv("DALEEL_RATE_LIMIT", "3/minute")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            statuses = [client.post("/api/v1/route", json={"text": "pay dewa bill"}).status_code for _ in range(5)]
+    finally:
+        get_settings.cache_clear()
+    assert statuses == [200, 200, 200, 429, 429]  # still limited, never a 500

@@ -23,9 +23,19 @@ def test_run_takes_the_token_interface_and_origins_from_the_environment():
         RUN, {"DALEEL_RASA_TOKEN": "t0ken", "DALEEL_APP_ORIGINS": "https://daleel.example, https://app.example"}
     )
     assert args[: len(RUN)] == RUN
-    assert option(args, "--auth-token") == ["t0ken"]
+    assert "--auth-token=t0ken" in args
     assert option(args, "--interface") == ["127.0.0.1"]  # not Rasa's default, every interface
     assert option(args, "--cors") == ["https://daleel.example", "https://app.example"]
+
+
+def test_a_token_that_starts_with_a_dash_is_still_the_token():
+    import argparse
+
+    parser = argparse.ArgumentParser()  # as Rasa's `run` parser takes it
+    parser.add_argument("-t", "--auth-token")
+    parser.add_argument("--interface")
+    args = run_arguments(RUN, {"DALEEL_RASA_TOKEN": "-Xq9_secret"})
+    assert parser.parse_known_args(args[len(RUN) :])[0].auth_token == "-Xq9_secret"
 
 
 def test_origins_as_the_app_reads_them_a_json_list():
