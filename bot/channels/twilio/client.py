@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-import httpx
-
-from bot.channels.whatsapp.graph import SendFailed, Transient, with_retries
+from bot.channels.whatsapp.graph import SendFailed, post_once, with_retries
 from bot.settings import Settings
 
 BODY_LIMIT = 1600
@@ -46,14 +44,7 @@ class TwilioClient:
         )
 
     def _post_once(self, form: dict) -> None:
-        try:
-            response = httpx.post(self.url, data=form, timeout=self.timeout, auth=(self.account_sid, self.token))
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            raise Transient(type(exc).__name__) from None
-        if response.status_code >= 500 or response.status_code == 429:
-            raise Transient(f"http {response.status_code}")
-        if response.status_code >= 400:
-            raise SendFailed(f"http {response.status_code}")
+        post_once(self.url, timeout=self.timeout, data=form, auth=(self.account_sid, self.token))
 
     def send(self, to: str, body: dict) -> None:
         """Send one rendered message (a text or an image body); raises SendFailed like the Graph client."""

@@ -41,6 +41,18 @@ def with_retries(post_once: Callable[[dict], None], payload: dict, attempts: int
         raise SendFailed(exc.reason) from None
 
 
+def post_once(url: str, **request) -> None:
+    """One POST: timeouts, connection errors, 5xx and 429 are Transient (retried), other 4xx SendFailed."""
+    try:
+        response = httpx.post(url, **request)
+    except (httpx.TimeoutException, httpx.TransportError) as exc:
+        raise Transient(type(exc).__name__) from None
+    if response.status_code >= 500 or response.status_code == 429:
+        raise Transient(f"http {response.status_code}")
+    if response.status_code >= 400:
+        raise SendFailed(f"http {response.status_code}")
+
+
 @dataclass
 class GraphClient:
     url: str  # .../{phone_number_id}/messages
@@ -64,16 +76,7 @@ class GraphClient:
         )
 
     def _post_once(self, payload: dict) -> None:
-        try:
-            response = httpx.post(
-                self.url, json=payload, timeout=self.timeout, headers={"Authorization": f"Bearer {self.token}"}
-            )
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            raise Transient(type(exc).__name__) from None
-        if response.status_code >= 500 or response.status_code == 429:
-            raise Transient(f"http {response.status_code}")
-        if response.status_code >= 400:
-            raise SendFailed(f"http {response.status_code}")
+        post_once(self.url, timeout=self.timeout, json=payload, headers={"Authorization": f"Bearer {self.token}"})
 
     def send(self, to: str, body: dict) -> None:
         """Send one message; retries 5xx, 429, timeouts and connection errors, then raises SendFailed."""
