@@ -114,10 +114,11 @@ def cmd_catalogue_import(args) -> int:
 def cmd_scope_fit(args) -> int:
     from bot.route.analyse import default_analyser
     from bot.route.index import ServiceIndex
+    from bot.route.learned import LearnedRanker
     from bot.route.scope_fit import fit, write
     from service_catalog.loader import default_catalogue
 
-    model = fit(ServiceIndex(default_catalogue(), default_analyser()))
+    model = fit(ServiceIndex(default_catalogue(), default_analyser()), LearnedRanker.load())
     write(model)
     print(f"scope model written: {model['trained_on']}")
     return 0

@@ -85,13 +85,14 @@ class Analyser:
         return [token.text for token in tokenizer(normalised) if _WORDLIKE.search(token.text)]
 
     def units(self, text: str) -> list[Unit]:
-        units = []
-        for word in self.words(text):
-            if word in self._stop:
-                continue
-            key = skeleton(word)
-            units.append(Unit(stem(word), SKELETON_PREFIX + key if key else "", word))
+        units = [self.unit_of(word) for word in self.words(text) if word not in self._stop]
         return self._with_concepts(units) if self._concepts else units
+
+    @staticmethod
+    def unit_of(word: str, concepts: tuple[str, ...] = ()) -> Unit:
+        """One normalised word as a unit: its stem and consonant skeleton."""
+        key = skeleton(word)
+        return Unit(stem(word), SKELETON_PREFIX + key if key else "", word, concepts)
 
     def _with_concepts(self, units: list[Unit]) -> list[Unit]:
         """Mark each span that is a thesaurus entry, longest first, with its concept."""

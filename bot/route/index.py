@@ -4,6 +4,7 @@ and entity names in both languages, plus a fuzzy vocabulary for typos (rapidfuzz
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from bot.route.analyse import Analyser, Unit
+from bot.text import arabic
 from bot.text.normalise import fold_arabic_letters
 from service_catalog.loader import Catalogue
 from service_catalog.schema import Service
@@ -27,6 +29,10 @@ ENGLISH_ZIPF = 3.0
 # A match on the skeleton alone (another spelling or form of the word) is half the evidence.
 SKELETON_ONLY_WEIGHT = 0.5
 MAX_ZIPF = 7.0
+# One-letter prepositions and conjunctions written onto a word, and their pairs ("وب", "فل"), longest first.
+PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "ب", "ل", "ك", "ف", "و")
+MIN_PROCLITIC_REST = 3
+_ARABIC_WORD = re.compile(f"^[{arabic.LETTERS}]+$")
 # BM25 finds candidates; the one with a name or synonym that says what the message says wins.
 RERANK_DEPTH = 30
 PHRASE_BONUS = 1.0
@@ -168,13 +174,27 @@ class ServiceIndex:
         self._phrases = [[Phrase.of(units, self._unit_idf) for units in phrases if units] for phrases in phrase_units]
 
     def _correct(self, unit: Unit) -> Unit:
-        """A word the catalogue never uses may be a typo of one it does."""
+        """A word the catalogue never uses may be a typo of one it does, or one it uses with a
+        preposition or conjunction written on ("لبرواز": for the frame)."""
         if unit.word in self._vocab or (unit.key and unit.key in self._vocab):
             return unit
+        if _ARABIC_WORD.match(unit.surface):
+            return self._without_proclitic(unit)
         if not unit.word.isascii() or len(unit.word) < MIN_FUZZY_LENGTH:
             return unit
         match = process.extractOne(unit.word, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return Unit(match[0], unit.key, match[0], unit.concepts) if match else unit
+
+    def _without_proclitic(self, unit: Unit) -> Unit:
+        # The stemmer takes "ال" and its combinations off; a lone "ب", "ل", "ك", "ف" or "و" it leaves,
+        # since in a known word it is often a root letter ("بطاقة"): taken off only when what stays is known.
+        for proclitic in PROCLITICS:
+            rest = unit.surface[len(proclitic) :]
+            if unit.surface.startswith(proclitic) and len(rest) >= MIN_PROCLITIC_REST:
+                found = self.analyser.unit_of(rest, unit.concepts)
+                if found.word in self._vocab:
+                    return found
+        return unit
 
     def query_units(self, text: str) -> list[Unit]:
         return self.corrected(self.analyser.units(text))

@@ -82,6 +82,13 @@ class LearnedRanker:
             scores[self.classes[start:end]] += value * self.weights[start:end]
         return scores
 
+    def standing(self, decisions: np.ndarray, service_id: str) -> tuple[float, float]:
+        """The service's decision and how far below the best one it is (0 for the model's first choice);
+        a service added since the fit stands at the lowest decision."""
+        position = self.position.get(service_id)
+        own = float(decisions[position] if position is not None else decisions.min())
+        return own, own - float(decisions.max())
+
 
 def fused_scores(
     base: dict[str, float], decisions: dict[str, float], weight: float, floor: float | None = None

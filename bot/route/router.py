@@ -7,6 +7,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from bot.route.analyse import Analyser, Unit, default_analyser
 from bot.route.contract import Alternative, ChannelRef, JourneyRef, RouteAnswer, ServiceRef
 from bot.route.index import RERANK_DEPTH, Evidence, Hit, ServiceIndex, lexicon_words
@@ -184,12 +186,18 @@ class Router:
         hits = candidates[: 1 + ALTERNATIVES]
         evidence = [self.index.evidence(units, hit.service) for hit in hits]
         vague = bool(hits) and _vague(units, evidence[0], self.index)
+        decisions = self.learned.decisions(analysed) if self.learned and hits else None
+
+        def learned_view(service: Service) -> tuple[float, float] | None:
+            return None if decisions is None else self.learned.standing(decisions, service.id)
+
         # The best candidate may miss a word a close runner-up explains ("mulkiya" beside "car passing").
         about = next(
             (
                 i
                 for i, (hit, found) in enumerate(zip(hits, evidence))
-                if self.scope.about_a_service(found) and hit.score >= RUNNER_UP_RATIO * hits[0].score
+                if self.scope.about_a_service(found, learned_view(hit.service))
+                and hit.score >= RUNNER_UP_RATIO * hits[0].score
             ),
             None,
         )
@@ -205,8 +213,8 @@ class Router:
                 score=0.0,
             )
         unsure = vague or (len(hits) > 1 and hits[1].score >= CLARIFY_RATIO * hits[0].score)
-        if self.learned:  # which service, once BM25's evidence has said the message is about one
-            ranked = self.fused(analysed, candidates)
+        if decisions is not None:  # which service, once the evidence has said the message is about one
+            ranked = self.fused(decisions, candidates)
             hits = [hit for hit, _ in ranked[: 1 + ALTERNATIVES]]
             # BM25's ratio, on the fused scale (the same test when the model cannot tell the two apart)
             unsure = vague or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - CLARIFY_GAP)
@@ -228,10 +236,9 @@ class Router:
             score=confidence[0],
         )
 
-    def fused(self, analysed: list[Unit], candidates: list[Hit]) -> list[tuple[Hit, float]]:
+    def fused(self, decisions: np.ndarray, candidates: list[Hit]) -> list[tuple[Hit, float]]:
         """BM25's candidates with their fused score, best first (BM25 and the learned retriever together).
-        The model scores the message's words as written (`analysed`, before typo correction), as fitted."""
-        decisions = self.learned.decisions(analysed)
+        The model's `decisions` score the message's words as written (before typo correction), as fitted."""
         position = self.learned.position
         known = {
             hit.service.id: float(decisions[position[hit.service.id]])

@@ -29,11 +29,16 @@ FEATURES = (
     "unknown_share",
     "sharpest",
     "named",
+    "learned",
+    "learned_lead",
 )
+# What the learned retriever (bot/route/learned.py) says of the same service: its decision, and how far
+# below the best decision of all services it is (0 when it is the model's own first choice).
+LearnedView = tuple[float, float]
 
 
-def features(evidence: Evidence) -> list[float]:
-    """The evidence as the model's inputs, in FEATURES order."""
+def features(evidence: Evidence, learned: LearnedView | None = None) -> list[float | None]:
+    """The evidence as the model's inputs, in FEATURES order; None where there is no learned retriever."""
     words = max(evidence.words, 1)
     return [
         evidence.coverage,
@@ -47,6 +52,7 @@ def features(evidence: Evidence) -> list[float]:
         evidence.sharpest,
         # says one of the service's names closely, with specific words: "transfer my mortgage" beside "bank"
         evidence.phrase * math.log1p(evidence.matched),
+        *(learned if learned is not None else (None, None)),
     ]
 
 
@@ -67,14 +73,16 @@ class ScopeModel:
             tuple(data["means"]), tuple(data["scales"]), tuple(data["weights"]), data["intercept"], data["threshold"]
         )
 
-    def probability(self, evidence: Evidence) -> float:
+    def probability(self, evidence: Evidence, learned: LearnedView | None = None) -> float:
+        """A missing input (no learned retriever: a fresh catalogue) is taken at its mean: it weighs nothing."""
         z = self.intercept + sum(
-            w * (x - m) / s for w, x, m, s in zip(self.weights, features(evidence), self.means, self.scales)
+            w * ((m if x is None else x) - m) / s
+            for w, x, m, s in zip(self.weights, features(evidence, learned), self.means, self.scales)
         )
         return 1.0 / (1.0 + math.exp(-z))
 
-    def about_a_service(self, evidence: Evidence) -> bool:
-        return self.probability(evidence) >= self.threshold
+    def about_a_service(self, evidence: Evidence, learned: LearnedView | None = None) -> bool:
+        return self.probability(evidence, learned) >= self.threshold
 
 
 @lru_cache(maxsize=1)

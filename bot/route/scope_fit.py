@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.route.index import ServiceIndex
+from bot.route.learned import LearnedRanker
 from bot.route.router import MIN_SCORE
 from bot.route.scope import FEATURES, MODEL_PATH, features
 
@@ -85,23 +86,29 @@ def training_messages() -> list[tuple[str, int]]:
     ]
 
 
-def training_rows(index: ServiceIndex, messages: list[tuple[str, int]]) -> tuple[list[list[float]], list[int]]:
-    """Features of each message's best candidate; a message with no candidate is never in scope."""
+def training_rows(
+    index: ServiceIndex, messages: list[tuple[str, int]], learned: LearnedRanker
+) -> tuple[list[list[float]], list[int]]:
+    """Features of each message's best candidate, as the router computes them; a message with no
+    candidate is never in scope."""
     rows, labels = [], []
     for text, label in messages:
-        units = index.query_units(text)
+        analysed = index.analyser.units(text)
+        units = index.corrected(analysed)
         hits = index.search(units, k=1)
         if hits and hits[0].score >= MIN_SCORE:
-            rows.append(features(index.evidence(units, hits[0].service)))
+            standing = learned.standing(learned.decisions(analysed), hits[0].service.id)
+            rows.append(features(index.evidence(units, hits[0].service), standing))
             labels.append(label)
     return rows, labels
 
 
-def fit(index: ServiceIndex) -> dict:
+def fit(index: ServiceIndex, learned: LearnedRanker) -> dict:
+    """Fitted with the learned retriever's view of each message (`make route-model` first)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    rows, labels = training_rows(index, training_messages())
+    rows, labels = training_rows(index, training_messages(), learned)
     scaler = StandardScaler().fit(rows)
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit(scaler.transform(rows), labels)
     return {

@@ -111,6 +111,16 @@ def test_typo_is_forgiven(router):
     assert router.route("renew my drivng licnse").service.id == "rta.driving_licence.renew"
 
 
+def test_a_preposition_written_onto_a_known_word_is_taken_off(router):
+    # "ابي احجز تذاكر لبرواز دبي": "لبرواز" is "for the frame"; the catalogue says "برواز"
+    units = router.index.query_units(
+        "\u0627\u062d\u062c\u0632 \u062a\u0630\u0627\u0643\u0631 \u0644\u0628\u0631\u0648\u0627\u0632"
+    )
+    assert units[-1].surface == "\u0628\u0631\u0648\u0627\u0632"
+    # A known word keeps its first letter even when it could be a preposition ("بطاقة", card).
+    assert router.index.query_units("\u0628\u0637\u0627\u0642\u0629")[0].surface == "\u0628\u0637\u0627\u0642\u0647"
+
+
 def test_arabic_normalisation_does_not_change_text_shown(router):
     answer = router.route(
         "\u062a\u062c\u062f\u064a\u062f \u0631\u062e\u0635\u0629 \u0627\u0644\u0642\u064a\u0627\u062f\u0629"

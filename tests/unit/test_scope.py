@@ -15,7 +15,7 @@ def test_committed_model_is_what_the_fit_produces(router):
     """bot/route/lexicon/scope_model.json is generated: a changed catalogue, lexicon or training set
     needs `python -m bot scope fit` (or `make scope-model`) and the result committed."""
     committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    fresh = fit(router.index)
+    fresh = fit(router.index, router.learned)
     assert fresh["trained_on"] == committed["trained_on"]
     assert fresh["weights"] == pytest.approx(committed["weights"], abs=1e-3)
     assert fresh["intercept"] == pytest.approx(committed["intercept"], abs=1e-3)
