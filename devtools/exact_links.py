@@ -16,8 +16,7 @@ import sys
 from urllib.parse import urlsplit
 
 from service_catalog.loader import Catalogue, default_catalogue
-from service_catalog.quality import host_of, is_homepage, is_official
-from service_catalog.report import _web_links
+from service_catalog.quality import gives_only_homepages, host_of, is_homepage, is_official
 from service_catalog.schema import Service
 
 # A page about the entity rather than a service: its news, media centre, press releases, documents.
@@ -52,8 +51,7 @@ def proposals(catalogue: Catalogue, entity: str | None = None) -> list[tuple[Ser
         code = service.id.split(".", 1)[0]
         if service.status != "active" or (entity and code != entity):
             continue
-        links = _web_links(service, catalogue)
-        if not links or not all(is_homepage(u) for u in links):
+        if not gives_only_homepages(service, catalogue):
             continue
         if is_service_page(service.source) and is_official(service.source, entity_hosts(catalogue, code)):
             found.append((service, service.source))

@@ -70,6 +70,9 @@ REFUSED_HOSTS_FILE = Path(__file__).resolve().parent / "refused_hosts.yml"
 REQUIRED_FEE_PAYING = 1000
 FEE_PAYING_FLOOR = 815
 REQUIRED_FEE_PAYING_ENTITIES = 36
+# Active services whose every web link is a homepage (issue #15 item 5; the goal is at most 15% of them).
+# A ceiling that only falls: lower it as services get their own page, never raise it.
+HOMEPAGE_LINK_CEILING = 826
 STALE_AFTER = timedelta(days=365)
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 URL_IN_TEXT = re.compile(r"(?:https?://|tel:|[a-z][a-z0-9+.-]*://)\S+", re.IGNORECASE)
@@ -262,6 +265,30 @@ def latin_in_arabic(catalogue: Catalogue) -> list[Finding]:
         for record_id, record in records
         for field, text in arabic_fields(record)
         if has_latin(text)
+    ]
+
+
+def web_links(service: Service, catalogue: Catalogue) -> list[str]:
+    """The web links the customer can be given: the service's own, else its entity's."""
+    own = [c.url for c in service.channels if c.url and c.url.startswith(("http://", "https://"))]
+    if own:
+        return own
+    entity = catalogue.entities.get(service.id.split(".", 1)[0])
+    return [c.url for c in (entity.channels if entity else ()) if c.url and c.url.startswith(("http://", "https://"))]
+
+
+def gives_only_homepages(service: Service, catalogue: Catalogue) -> bool:
+    """The customer (reply, WhatsApp, the lookup's QR code) can only be sent to a site's front page."""
+    links = web_links(service, catalogue)
+    return bool(links) and all(is_homepage(u) for u in links)
+
+
+def homepage_links(catalogue: Catalogue) -> list[Finding]:
+    """Active services that give no web link but a homepage."""
+    return [
+        Finding(s.id, "channels", " ".join(web_links(s, catalogue)), "homepage only")
+        for s in catalogue.services
+        if s.status == "active" and gives_only_homepages(s, catalogue)
     ]
 
 

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.quality import (
+    gives_only_homepages,
     has_fee,
     is_homepage,
     is_sourced,
@@ -33,17 +34,7 @@ COLUMNS = (
 )
 
 
-def _web_links(service: Service, catalogue: Catalogue) -> list[str]:
-    """The web links the customer can be given: the service's own, else its entity's."""
-    own = [c.url for c in service.channels if c.url and c.url.startswith(("http://", "https://"))]
-    if own:
-        return own
-    entity = catalogue.entities.get(service.id.split(".", 1)[0])
-    return [c.url for c in (entity.channels if entity else ()) if c.url and c.url.startswith(("http://", "https://"))]
-
-
 def service_flags(service: Service, catalogue: Catalogue, today: date, refused: dict[str, str]) -> Counter:
-    links = _web_links(service, catalogue)
     urls = [service.source, *(c.url for c in service.channels if c.url)]
     return Counter(
         services=1,
@@ -53,7 +44,7 @@ def service_flags(service: Service, catalogue: Catalogue, today: date, refused: 
         homepage_source=is_sourced(service) and is_homepage(service.source),
         unverified=not is_sourced(service),
         stale=is_stale(service, today),
-        homepage_link=bool(links) and all(is_homepage(u) for u in links),
+        homepage_link=gives_only_homepages(service, catalogue),
         refused=any(refused_host(u, refused) for u in urls),
     )
 

@@ -179,6 +179,56 @@ def test_fee_paying_services_never_fall_below_the_floor_and_come_from_every_enti
     )
 
 
+def test_homepage_only_links_never_rise_above_the_ceiling(catalogue):
+    """A customer, a WhatsApp message and an ambassador's QR code get the service's own page; the services
+    that can only give a homepage may fall (lower quality.HOMEPAGE_LINK_CEILING then), never rise."""
+    found = quality.homepage_links(catalogue)
+    assert len(found) <= quality.HOMEPAGE_LINK_CEILING, offenders(
+        found, f"active services with homepage-only links (ceiling {quality.HOMEPAGE_LINK_CEILING})"
+    )
+
+
+def test_homepage_links_counts_a_service_whose_own_or_entity_links_are_all_homepages(tmp_path):
+    from service_catalog.loader import load_catalogue
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "rta.yml").write_text(
+        """entity: rta
+services:
+  - id: rta.a.renew
+    name_en: Renew a
+    name_ar: تجديد أ
+    fee_note: not published
+    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae/en"}, {kind: call_centre, name: RTA call centre, url: "tel:8009090"}]
+    source: unverified
+  - id: rta.b.renew
+    name_en: Renew b
+    name_ar: تجديد ب
+    fee_note: not published
+    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}, {kind: website, name: rta.ae, url: "https://www.rta.ae/wps/portal/b"}]
+    source: unverified
+  - id: rta.c.renew
+    name_en: Renew c
+    name_ar: تجديد ج
+    fee_note: not published
+    channels: [{kind: app, name: RTA Dubai app}]
+    source: unverified
+  - id: rta.d.renew
+    name_en: Renew d
+    name_ar: تجديد د
+    fee_note: not published
+    status: historic
+    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}]
+    source: unverified
+""",
+        encoding="utf-8",
+    )
+    found = quality.homepage_links(load_catalogue(data))
+    # a: its only web link is a homepage; b has a page; c falls back on the entity's homepage; d is historic
+    assert [f.record for f in found] == ["rta.a.renew", "rta.c.renew"]
+
+
 # --- the rules themselves ----------------------------------------------------------------
 
 

@@ -334,3 +334,18 @@ def test_channel_gives_the_services_own_page_before_a_homepage_and_its_arabic_na
     # no page of its own: the first link, the entity's homepage at the last
     bare = service.model_copy(update={"channels": [Channel(kind="kiosk", name="RTA kiosks")]})
     assert router.channel_for(bare).url == "https://www.rta.ae"
+
+
+def test_every_service_with_a_page_of_its_own_answers_with_it(router):
+    """The route answer's link is what the reply, the WhatsApp message and the lookup's QR code carry:
+    whenever one of a service's channels links its own page, the answer gives that page, not a homepage."""
+    from service_catalog.quality import is_homepage
+
+    gave_homepage = [
+        service.id
+        for service in router.catalogue.services
+        if service.status == "active"
+        and any(c.url and c.url.startswith("http") and not is_homepage(c.url) for c in service.channels)
+        and is_homepage(router.channel_for(service).url)
+    ]
+    assert not gave_homepage, gave_homepage[:15]
