@@ -65,10 +65,10 @@ def near_duplicates(catalogue: Catalogue, threshold: float = NEAR_DUPLICATE_SCOR
 # --- issue #15: a catalogue people can trust ----------------------------------------------
 
 REFUSED_HOSTS_FILE = Path(__file__).resolve().parent / "refused_hosts.yml"
-# The goal (issue #15) is 1,000 real fee-paying services; the catalogue has 799 today (2026-12-02), every
+# The goal (issue #15) is 1,000 real fee-paying services; the catalogue has 829 today (2026-12-02), every
 # one a real service, none split into variants. The floor only rises: raise it as sourced services are added.
 REQUIRED_FEE_PAYING = 1000
-FEE_PAYING_FLOOR = 815
+FEE_PAYING_FLOOR = 829
 REQUIRED_FEE_PAYING_ENTITIES = 36
 # Active services whose every web link is a homepage (issue #15 item 5; the goal is at most 15% of them).
 # A ceiling that only falls: lower it as services get their own page, never raise it.
