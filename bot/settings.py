@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # Web chat and the ambassadors' page (bot/api/v1/chat.py, bot/api/pages/ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.
     chat_rasa_timeout_seconds: float = 30.0
+    # How often the open chat widget asks for a person's replies (the agent console).
+    chat_agent_poll_seconds: float = 4.0
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0
