@@ -206,11 +206,16 @@ def _seconds(later: datetime, earlier: datetime) -> float:
     return max(0.0, (later - earlier) / timedelta(seconds=1))
 
 
-def handoff_times(session: Session, start: datetime, end_: datetime, channel: str | None = None) -> HandoffTimes:
-    """Of the hand-offs that started waiting in [start, end_): counts and median times, from the steps."""
-    waiting = select(HandoffStep.handoff_id).where(
-        HandoffStep.step == "waiting", HandoffStep.at >= start, HandoffStep.at < end_
-    )
+def handoff_times(
+    session: Session, start: datetime | None = None, end_: datetime | None = None, channel: str | None = None
+) -> HandoffTimes:
+    """Of the hand-offs that started waiting in [start, end_) (open ends: all): counts and median times,
+    from the steps (which outlive the hand-offs' own rows)."""
+    waiting = select(HandoffStep.handoff_id).where(HandoffStep.step == "waiting")
+    if start is not None:
+        waiting = waiting.where(HandoffStep.at >= start)
+    if end_ is not None:
+        waiting = waiting.where(HandoffStep.at < end_)
     if channel:
         waiting = waiting.where(HandoffStep.channel == channel)
     rows = session.execute(
