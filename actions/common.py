@@ -79,7 +79,7 @@ def log_handoff(tracker: Tracker, service_id: str | None, reason: str) -> None:
     from bot.store.deflections import record_handoff
 
     try:
-        record_handoff(tracker.sender_id, service_id, reason)
+        record_handoff(tracker.sender_id, service_id, reason, channel=source(tracker), language=language(tracker))
     except Exception:  # noqa: BLE001
         logger.exception("could not record hand-off")
 

@@ -64,9 +64,19 @@ class Settings(BaseSettings):
     # Web chat and the ambassadors' page (bot/api/v1/chat.py, bot/api/pages/ambassador.py). Centre secrets come
     # as JSON {"centre": "secret"}; in production no secrets (or no session secret) means no sign-in.
     chat_rasa_timeout_seconds: float = 30.0
+    # How often the open chat widget asks for a person's replies (the agent console).
+    chat_agent_poll_seconds: float = 4.0
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0
+    # The agent console (bot/api/pages/agent.py): one access code per agents' team, JSON
+    # {"team": "code"}, signed in with the same session secret. In development, with none set, the team
+    # "dev" is open (bot/api/sessions.py); in production none means the console is closed, and a team
+    # code at a published development value stops start-up (check_production).
+    agent_secrets: dict[str, SecretStr] = {}
+    agent_session_hours: float = 12.0
+    # How many of the last messages of a conversation the console shows (from Rasa's tracker).
+    agent_tracker_messages: int = 12
     # Security headers and the origin check (bot/api/security.py), JSON lists. Who may frame the chat
     # page (CSP frame-ancestors sources; ["*"]: any site); in production list the partner sites.
     # The app's own origins, for the staff pages' origin check ([]: the request's own host).
@@ -107,7 +117,7 @@ def get_settings() -> Settings:
 
 # Values published in the docs or the code: in production they protect nothing.
 DEVELOPMENT_VALUES = frozenset(
-    {"daleel-dev-salt", "daleel-dev-dashboard", "daleel-dev-ambassador", "daleel-dev-session-key"}
+    {"daleel-dev-salt", "daleel-dev-dashboard", "daleel-dev-ambassador", "daleel-dev-agent", "daleel-dev-session-key"}
 )
 # What each process needs. The action server hashes conversation ids and holds no other secret.
 META_SECRETS = ("whatsapp_verify_token", "whatsapp_app_secret", "whatsapp_access_token")
@@ -161,6 +171,13 @@ def unsafe_in_production(settings: Settings, secrets: tuple[str, ...] = APP_SECR
             "DALEEL_PSEUDONYM_KEY equals DALEEL_CONVERSATION_SALT, which the action server holds too: "
             "set it to a random secret of its own"
         )
+    agent_codes = settings.agent_secrets.items() if "session_secret" in secrets else ()  # the app's only
+    for team, code in agent_codes:
+        if code.get_secret_value().strip() in DEVELOPMENT_VALUES:
+            problems.append(
+                f"DALEEL_AGENT_SECRETS: the team {team.strip()!r} has a published development code: "
+                "set it to a random secret"
+            )
     if "*" in (ip.strip() for ip in settings.forwarded_allow_ips.split(",")):
         problems.append(
             "DALEEL_FORWARDED_ALLOW_IPS is '*': every client could choose its own address; "

@@ -54,6 +54,10 @@ def require_staff(request: Request, settings: Annotated[Settings, Depends(get_se
     return sessions.require_staff(request, settings)
 
 
+def require_agent(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
+    return sessions.require_agent(request, settings)
+
+
 def require_manager(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
     sessions.require_manager(request, settings)
 
@@ -67,4 +71,5 @@ RasaDep = Annotated[RasaClient, Depends(get_rasa_client)]
 GraphDep = Annotated[GraphClient, Depends(get_graph_client)]
 TwilioDep = Annotated[TwilioClient, Depends(get_twilio_client)]
 StaffDep = Annotated[str, Depends(require_staff)]
+AgentDep = Annotated[str, Depends(require_agent)]  # the signed-in agent's team
 ManagerDep = Annotated[None, Depends(require_manager)]

@@ -11,7 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.api import errors, probes
 from bot.api.limits import RequestLimits
-from bot.api.pages import ambassador, chat, dashboard, static
+from bot.api.pages import agent, ambassador, chat, dashboard, static
 from bot.api.security import SecurityMiddleware
 from bot.api.sign_in_limits import SignInLimiter
 from bot.api.v1 import api_router
@@ -51,7 +51,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router())
     app.include_router(whatsapp.router)
     app.include_router(twilio.router)
-    for page in (chat, ambassador, dashboard, static):
+    for page in (chat, ambassador, agent, dashboard, static):
         app.include_router(page.router)
     errors.register(app)
     settings = get_settings()

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 
-from bot.api.sessions import MANAGER_COOKIE, STAFF_COOKIE, is_production
+from bot.api.sessions import AGENT_COOKIE, MANAGER_COOKIE, STAFF_COOKIE, is_production
 from bot.api.templating import TEMPLATES, page_language
 from bot.api.v1 import PREFIX
 from bot.settings import Settings
@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 CHAT_PAGE = "/chat"
 DOCS = ("/docs", "/redoc")
 DASHBOARD = "/dashboard"
-STAFF_ROUTES = ("/ambassador", DASHBOARD, f"{PREFIX}/ambassador", f"{PREFIX}/metrics")
+AGENT = "/agent"
+STAFF_ROUTES = ("/ambassador", AGENT, DASHBOARD, f"{PREFIX}/ambassador", f"{PREFIX}/agent", f"{PREFIX}/metrics")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HSTS = "max-age=31536000; includeSubDomains"
 # A CSP source expression: *, a scheme ("https:"), a keyword, or a host with optional scheme and port.
@@ -106,7 +107,7 @@ class SecurityMiddleware:
         if (
             scheme.lower() == "bearer"
             and token.strip()
-            and not ({STAFF_COOKIE, MANAGER_COOKIE} & request.cookies.keys())
+            and not ({STAFF_COOKIE, AGENT_COOKIE, MANAGER_COOKIE} & request.cookies.keys())
         ):
             return True
         origin = request_origin(request.headers)
@@ -139,7 +140,9 @@ async def _refuse(request: Request, send) -> None:
     """403: a page for a browser's form post, JSON for anything else."""
     if "text/html" in request.headers.get("accept", ""):
         lang = page_language(request, request.query_params.get("lang"))
-        home = "/dashboard/sign-in" if _under(request.url.path, DASHBOARD) else "/ambassador/sign-in"
+        home = next(
+            (f"{page}/sign-in" for page in (DASHBOARD, AGENT) if _under(request.url.path, page)), "/ambassador/sign-in"
+        )
         page = TEMPLATES.get_template("refused.html").render(lang=lang, home=home)
         body, kind = page.encode(), b"text/html; charset=utf-8"
     else:

@@ -1,10 +1,11 @@
-"""Signed sessions for staff (ambassadors, per service centre) and managers (dashboard, metrics API).
+"""Signed sessions for staff (ambassadors per service centre, agents per team) and managers (dashboard, metrics API).
 
 Both are an itsdangerous-signed, time-limited cookie whose key changes when the secret behind it
 changes, so changing a centre's code or the dashboard token signs its sessions out.
 
-- Staff: one access code per centre (DALEEL_AMBASSADOR_SECRETS). In development, with none
-  configured, the centre "dev" with DEV_SECRET is open (see docs). In production nothing is open.
+- Staff: one access code per centre (DALEEL_AMBASSADOR_SECRETS) or agents' team (DALEEL_AGENT_SECRETS),
+  each kind its own cookie. In development, with none configured, the centre or team "dev" with
+  DEV_SECRET / DEV_AGENT_SECRET is open (see docs). In production nothing is open.
 - Managers: DALEEL_DASHBOARD_TOKEN, as a bearer token or as the dashboard's sign-in password.
   Unset: closed in production, DEV_TOKEN in development.
 """
@@ -13,15 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import SecretStr
 
 from bot.api.sign_in_limits import MANAGER, client_address
 from bot.settings import Settings
 
-STAFF_COOKIE, MANAGER_COOKIE = "daleel_staff", "daleel_manager"
+STAFF_COOKIE, MANAGER_COOKIE, AGENT_COOKIE = "daleel_staff", "daleel_manager", "daleel_agent"
 DEV_CENTRE, DEV_SECRET = "dev", "daleel-dev-ambassador"
+DEV_TEAM, DEV_AGENT_SECRET = "dev", "daleel-dev-agent"
 DEV_TOKEN = "daleel-dev-dashboard"
 _DEV_SESSION_KEY = "daleel-dev-session-key"
 
@@ -48,43 +52,80 @@ def _read(serializer: URLSafeTimedSerializer, value: str | None, hours: float):
         return None
 
 
-# --- staff ----------------------------------------------------------------------------------------
+# --- staff: ambassadors per centre, agents per team -----------------------------------------------
 
 
-def centre_secrets(settings: Settings) -> dict[str, str]:
-    """Centre -> access code; empty when sign-in is impossible."""
+@dataclass(frozen=True)
+class StaffKind:
+    """One kind of staff sign-in: whose codes, which cookie, how long it lasts."""
+
+    name: str  # also the sign-in limiter's form
+    claim: str  # the session's field naming the account
+    cookie: str
+    salt: str
+    dev_account: str
+    dev_secret: str
+
+    def secrets(self, settings: Settings) -> dict[str, SecretStr]:
+        return getattr(settings, f"{self.name}_secrets")
+
+    def hours(self, settings: Settings) -> float:
+        return getattr(settings, f"{self.name}_session_hours")
+
+
+AMBASSADOR = StaffKind("ambassador", "centre", STAFF_COOKIE, "daleel-ambassador-session", DEV_CENTRE, DEV_SECRET)
+AGENT = StaffKind("agent", "team", AGENT_COOKIE, "daleel-agent-session", DEV_TEAM, DEV_AGENT_SECRET)
+
+
+def account_secrets(settings: Settings, kind: StaffKind) -> dict[str, str]:
+    """Account (centre or team) -> access code; empty when sign-in is impossible."""
     secrets = {
-        c.strip(): s.get_secret_value()
-        for c, s in settings.ambassador_secrets.items()
-        if c.strip() and s.get_secret_value()
+        c.strip(): s.get_secret_value() for c, s in kind.secrets(settings).items() if c.strip() and s.get_secret_value()
     }
     if is_production(settings):
         return secrets if settings.session_secret.get_secret_value() else {}
-    return secrets or {DEV_CENTRE: DEV_SECRET}
+    return secrets or {kind.dev_account: kind.dev_secret}
 
 
-def _staff_serializer(settings: Settings) -> URLSafeTimedSerializer:
+def _staff_serializer(settings: Settings, kind: StaffKind) -> URLSafeTimedSerializer:
     key = settings.session_secret.get_secret_value() or _DEV_SESSION_KEY
-    return URLSafeTimedSerializer(key, salt="daleel-ambassador-session")
+    return URLSafeTimedSerializer(key, salt=kind.salt)
 
 
-def check_secret(settings: Settings, centre: str, secret: str) -> bool:
-    expected = centre_secrets(settings).get(centre)
+def check_account_secret(settings: Settings, kind: StaffKind, account: str, secret: str) -> bool:
+    expected = account_secrets(settings, kind).get(account)
     return expected is not None and _same(secret, expected)
 
 
+def account_session_cookie(settings: Settings, kind: StaffKind, account: str) -> str:
+    secret = account_secrets(settings, kind)[account]
+    return _staff_serializer(settings, kind).dumps({kind.claim: account, "key": _fingerprint(secret)})
+
+
+def signed_in_account(request: Request, settings: Settings, kind: StaffKind) -> str | None:
+    """The account of a valid, unexpired session whose code is unchanged, else None."""
+    data = _read(_staff_serializer(settings, kind), request.cookies.get(kind.cookie), kind.hours(settings))
+    account = data.get(kind.claim) if isinstance(data, dict) else None
+    secret = account_secrets(settings, kind).get(account) if isinstance(account, str) else None
+    if secret is None or not _same(_fingerprint(secret), str(data.get("key"))):
+        return None
+    return account
+
+
+def centre_secrets(settings: Settings) -> dict[str, str]:
+    return account_secrets(settings, AMBASSADOR)
+
+
+def check_secret(settings: Settings, centre: str, secret: str) -> bool:
+    return check_account_secret(settings, AMBASSADOR, centre, secret)
+
+
 def staff_session_cookie(settings: Settings, centre: str) -> str:
-    secret = centre_secrets(settings)[centre]
-    return _staff_serializer(settings).dumps({"centre": centre, "key": _fingerprint(secret)})
+    return account_session_cookie(settings, AMBASSADOR, centre)
 
 
 def signed_in_centre(request: Request, settings: Settings) -> str | None:
-    """The centre of a valid, unexpired session whose centre code is unchanged, else None."""
-    data = _read(_staff_serializer(settings), request.cookies.get(STAFF_COOKIE), settings.ambassador_session_hours)
-    secret = centre_secrets(settings).get(data.get("centre")) if isinstance(data, dict) else None
-    if secret is None or not _same(_fingerprint(secret), str(data.get("key"))):
-        return None
-    return data["centre"]
+    return signed_in_account(request, settings, AMBASSADOR)
 
 
 def require_staff(request: Request, settings: Settings) -> str:
@@ -92,6 +133,14 @@ def require_staff(request: Request, settings: Settings) -> str:
     if centre is None:
         raise HTTPException(status_code=401, detail="staff sign-in required")
     return centre
+
+
+def require_agent(request: Request, settings: Settings) -> str:
+    """The signed-in agent's team, else 401."""
+    team = signed_in_account(request, settings, AGENT)
+    if team is None:
+        raise HTTPException(status_code=401, detail="agent sign-in required: sign in at /agent")
+    return team
 
 
 # --- managers -------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ def payload(sender: str, text: str, source: str) -> dict[str, Any]:
     return {"sender": sender, "message": mask(text), "input_channel": source, "metadata": {"source": source}}
 
 
-def _failure(exc: Exception) -> RasaUnavailable:
+def unavailable(exc: Exception) -> RasaUnavailable:
+    """The RasaUnavailable an httpx error means (also for the console's calls to Rasa's HTTP API)."""
     if isinstance(exc, httpx.TimeoutException):
         return RasaUnavailable("timeout", type(exc).__name__)
     if isinstance(exc, httpx.HTTPStatusError):
@@ -59,7 +60,7 @@ def rest_client(rasa_url: str, token: str, timeout: float, source: str = "whatsa
         try:
             return _messages(httpx.post(url, json=payload(sender, text, source), headers=headers, timeout=timeout))
         except (httpx.HTTPError, ValueError) as exc:
-            raise _failure(exc) from None
+            raise unavailable(exc) from None
 
     return ask
 
@@ -69,4 +70,4 @@ async def ask_async(rasa_url: str, token: str, timeout: float, sender: str, text
         async with httpx.AsyncClient(timeout=timeout, headers=auth_headers(token)) as client:
             return _messages(await client.post(webhook_url(rasa_url), json=payload(sender, text, source)))
     except (httpx.HTTPError, ValueError) as exc:
-        raise _failure(exc) from None
+        raise unavailable(exc) from None

@@ -1,7 +1,8 @@
 /* Daleel chat widget. Any site embeds it with one tag:
  *   <script src="https://DALEEL-HOST/static/widget.js" data-lang="ar" async></script>
  * On another site it adds a launcher button that opens the chat page (/chat?embed=1) in a frame;
- * on the chat page itself (#daleel-chat) it runs the conversation: POST /api/v1/chat.
+ * on the chat page itself (#daleel-chat) it runs the conversation: POST /api/v1/chat, and polls
+ * POST /api/v1/chat/agent-messages for what a person of the team (the agent console) writes.
  * Untrusted text is only ever set as text (textContent), never as HTML. */
 (function () {
   "use strict";
@@ -86,10 +87,14 @@
     var form = document.getElementById("chat-form");
     var input = document.getElementById("chat-input");
     var send = document.getElementById("chat-send");
+    var agentApi = chat.getAttribute("data-agent-api");
+    var agentPoll = parseInt(chat.getAttribute("data-agent-poll-ms"), 10) || 5000;
     var state = load();
     var busy = false;
+    var polling = false;
 
     render();
+    setInterval(pollAgent, agentPoll);
     if (window.matchMedia("(pointer: fine)").matches) { input.focus(); }  // no surprise keyboard on phones
 
     form.addEventListener("submit", function (event) {
@@ -107,7 +112,7 @@
       }
     });
     document.getElementById("chat-new").addEventListener("click", function () {
-      state = {sender: newSender(), messages: []};
+      state = {sender: newSender(), messages: [], agentAfter: 0};
       save();
       render();
       input.focus();
@@ -142,6 +147,29 @@
         });
     }
 
+    // A person's replies to this conversation; `after` acknowledges the ones already shown, so none is
+    // shown twice and none is lost when an answer does not arrive.
+    function pollAgent() {
+      if (polling || document.hidden || !state.messages.length) { return; }
+      polling = true;
+      fetch(agentApi, {method: "POST", headers: {"Content-Type": "application/json"},
+                       body: JSON.stringify({sender: state.sender, after: state.agentAfter || 0})})
+        .then(function (response) { return response.ok ? response.json() : {messages: []}; })
+        .then(function (reply) {
+          if (!reply.messages.length) { return; }
+          reply.messages.forEach(function (m) {
+            if (m.id > (state.agentAfter || 0)) {
+              state.messages.push({from: "agent", text: m.text});
+              state.agentAfter = m.id;
+            }
+          });
+          save();
+          render();
+        })
+        .catch(function () { /* the next poll tries again */ })
+        .then(function () { polling = false; });
+    }
+
     function render() {
       log.textContent = "";
       welcome.hidden = state.messages.length > 0;
@@ -156,11 +184,19 @@
 
     function bubble(message, live) {
       var item = document.createElement("li");
-      item.className = "msg msg-" + (message.from === "user" ? "user" : "bot");
+      var kind = message.from === "user" || message.from === "agent" ? message.from : "bot";
+      item.className = "msg msg-" + kind;
       var who = document.createElement("span");
       who.className = "visually-hidden";
-      who.textContent = (message.from === "user" ? labels.you : labels.bot) + ": ";
+      who.textContent = {user: labels.you, bot: labels.bot, agent: labels.agent_said}[kind] + ": ";
       item.appendChild(who);
+      if (kind === "agent") {
+        var name = document.createElement("span");
+        name.className = "msg-from";
+        name.setAttribute("aria-hidden", "true");
+        name.textContent = labels.agent;
+        item.appendChild(name);
+      }
       if (message.text) {
         var text = document.createElement("div");
         text.className = "bubble";

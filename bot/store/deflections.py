@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from bot.settings import get_settings
 from bot.store import db
-from bot.store.models import OUTCOMES, SOURCES, DeflectionEvent, Handoff, utcnow
+from bot.store.models import OUTCOMES, SOURCES, DeflectionEvent, Handoff, HandoffStep, utcnow
 from bot.store.spool import get_spool
 
 logger = logging.getLogger(__name__)
@@ -49,9 +49,21 @@ def record_deflection(
     return _deliver("deflection", event)
 
 
-def record_handoff(conversation_id: str, service_id: str | None, reason: str) -> None:
+def record_handoff(
+    conversation_id: str, service_id: str | None, reason: str, channel: str = "web", language: str = "en"
+) -> None:
+    """A hand-off waiting for an agent (bot/store/handoffs.py). The conversation id is Rasa's sender id
+    (never a phone number): the console reads and resumes the conversation by it while it is open."""
     _deliver(
-        "handoff", dict(conversation_hash=hash_conversation(conversation_id), service_id=service_id, reason=reason[:64])
+        "handoff",
+        dict(
+            conversation_hash=hash_conversation(conversation_id),
+            conversation_id=conversation_id[:128],
+            service_id=service_id,
+            reason=reason[:64],
+            channel=channel if channel in SOURCES else "web",
+            language=language if language in ("ar", "en") else "en",
+        ),
     )
 
 
@@ -111,7 +123,11 @@ def _write_deflection(event: dict) -> bool:
 
 def _write_handoff(event: dict) -> bool:
     with db.session() as session:
-        session.add(Handoff(**event))
+        handoff = Handoff(**event, state="waiting")
+        session.add(handoff)
+        session.flush()
+        # Its first timed step: waiting since it was handed over (a spooled one, since it was written).
+        session.add(HandoffStep(handoff_id=handoff.id, step="waiting", at=handoff.created_at, channel=handoff.channel))
         session.commit()
     return True
 

@@ -49,16 +49,73 @@ class DeflectionEvent(Base):
     outcome: Mapped[str] = mapped_column(String(32))
 
 
+# A hand-off's states, in order: the assistant handed it over (waiting), an agent's team took it, and
+# it ended either given back to the assistant or closed. Both ends resume the assistant.
+HANDOFF_STATES = ("waiting", "taken", "handed_back", "closed")
+OPEN_STATES = ("waiting", "taken")
+# The timed steps of a hand-off (HandoffStep): its states and every agent reply.
+HANDOFF_STEPS = ("waiting", "taken", "replied", "handed_back", "closed")
+
+
 class Handoff(Base):
-    """A conversation handed over to a person, with the service in focus and why."""
+    """A conversation handed over to a person, with the service in focus and why.
+
+    While it is open the row holds what the agent console needs to reach the conversation: Rasa's
+    sender id (a pseudonym on WhatsApp, the widget's random id on the web) and, on WhatsApp, the
+    customer's number (set by the connector, bot/channels/agent.py). Both are blanked when it ends.
+    """
 
     __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({', '.join(repr(s) for s in HANDOFF_STATES)})", name="ck_handoff_state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     conversation_hash: Mapped[str] = mapped_column(String(64), index=True)
     service_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reason: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(128), default="", index=True)  # blanked at the end
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    team: Mapped[str] = mapped_column(String(100), default="")  # the agents' team that took it
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    recipient: Mapped[str] = mapped_column(String(64), default="")  # WhatsApp number; blanked at the end
+
+
+class HandoffStep(Base):
+    """One timed step of a hand-off (waiting, taken, replied, handed back, closed): the dashboard's
+    waiting and handling times. No text, no id of the customer; kept after retention deletes the hand-off."""
+
+    __tablename__ = "handoff_steps"
+    __table_args__ = (
+        CheckConstraint(f"step IN ({', '.join(repr(s) for s in HANDOFF_STEPS)})", name="ck_handoff_step"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(Integer, index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    team: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AgentReply(Base):
+    """An agent's reply (text masked like every stored message). Web chat replies wait here until the
+    widget acknowledges them; `request_key` makes a repeated request a no-op instead of a second send."""
+
+    __tablename__ = "agent_replies"
+    __table_args__ = (UniqueConstraint("handoff_id", "request_key", name="uq_agent_reply_request"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    request_key: Mapped[str] = mapped_column(String(64))
+    conversation_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ServiceRecord(Base):

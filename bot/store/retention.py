@@ -2,8 +2,8 @@
 
 Deleted when older: Rasa's tracker events (its SQL tracker store's `events` table, when
 DALEEL_TRACKER_DATABASE_URL is set), the WhatsApp inbox, claimed message ids, outbox, per-sender
-states and the hand-off details. The deflection events stay: they are the counts, with no text
-and only a salted hash of the conversation.
+states, the hand-off details and the agents' replies. The deflection events and the hand-offs'
+timed steps stay: they are the counts, with no text and at most a salted hash of the conversation.
 
 A tracker event older than the period belongs to a session that has long ended (sessions expire
 after an hour, domain.yml), so deleting by event time never cuts into a running conversation.
@@ -17,7 +17,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import column, create_engine, delete, inspect, table
 
 from bot.store import db
-from bot.store.models import Handoff, InboxMessage, OutboxMessage, ProcessedMessage, SenderState, utcnow
+from bot.store.models import (
+    AgentReply,
+    Handoff,
+    InboxMessage,
+    OutboxMessage,
+    ProcessedMessage,
+    SenderState,
+    utcnow,
+)
 
 TRACKER_EVENTS = table("events", column("timestamp"))  # Rasa's SQLTrackerStore: timestamp in epoch seconds
 _STORE = (
@@ -26,6 +34,7 @@ _STORE = (
     ("outbox", OutboxMessage, OutboxMessage.created_at),
     ("senders", SenderState, SenderState.updated_at),
     ("handoffs", Handoff, Handoff.created_at),
+    ("agent_replies", AgentReply, AgentReply.created_at),
 )
 
 
@@ -37,6 +46,7 @@ class RetentionReport:
     outbox: int = 0
     senders: int = 0
     handoffs: int = 0
+    agent_replies: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

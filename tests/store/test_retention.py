@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from bot.settings import ROOT
 from bot.store import db
 from bot.store.models import (
+    AgentReply,
     DeflectionEvent,
     Handoff,
     InboxMessage,
@@ -71,6 +72,9 @@ def add_store_rows(tag: str, when) -> None:
                 OutboxMessage(created_at=when, sender_hash=f"h-{tag}", recipient="", body={}),
                 SenderState(sender_hash=f"h-{tag}", language="en", offered=[], updated_at=when),
                 Handoff(created_at=when, conversation_hash=f"c-{tag}", service_id=None, reason="asked_for_person"),
+                AgentReply(
+                    created_at=when, handoff_id=1, request_key=f"key-{tag}", conversation_hash=f"c-{tag}", text="hi"
+                ),
                 DeflectionEvent(
                     created_at=when,
                     conversation_hash=f"c-{tag}",
@@ -86,7 +90,14 @@ def add_store_rows(tag: str, when) -> None:
         session.commit()
 
 
-TABLES = ("whatsapp_inbox", "whatsapp_processed_messages", "whatsapp_outbox", "whatsapp_senders", "handoffs")
+TABLES = (
+    "whatsapp_inbox",
+    "whatsapp_processed_messages",
+    "whatsapp_outbox",
+    "whatsapp_senders",
+    "handoffs",
+    "agent_replies",
+)
 
 
 def counts(url: str) -> dict[str, int]:
@@ -115,6 +126,7 @@ def test_old_rows_go_new_rows_stay(store_url, tracker_url):
         "outbox": 1,
         "senders": 1,
         "handoffs": 1,
+        "agent_replies": 1,
     }
     assert counts(store_url) == {**dict.fromkeys(TABLES, 1), "deflection_events": 2}  # the counts stay
     assert [r.sender_id for r in query(tracker_url, "SELECT DISTINCT sender_id FROM events")] == ["wa-new"]
@@ -148,7 +160,15 @@ def test_the_command_uses_the_settings(database_url, tmp_path, monkeypatch):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "days": 7,
-        "deleted": {"tracker_events": 3, "inbox": 1, "processed_ids": 1, "outbox": 1, "senders": 1, "handoffs": 1},
+        "deleted": {
+            "tracker_events": 3,
+            "inbox": 1,
+            "processed_ids": 1,
+            "outbox": 1,
+            "senders": 1,
+            "handoffs": 1,
+            "agent_replies": 1,
+        },
     }
     refused = subprocess.run(
         [sys.executable, "-m", "bot", "retention", "--days", "0"], cwd=ROOT, capture_output=True, text=True, timeout=120

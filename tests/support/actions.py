@@ -162,6 +162,7 @@ class Recorder:
     def __init__(self) -> None:
         self.deflections: list[dict[str, Any]] = []
         self.handoffs: list[tuple] = []
+        self.handoff_routes: list[tuple[str, str]] = []  # (channel, language) of each hand-off
 
     def record_deflection(self, conversation_id, service_id, entity, channel, language, source, outcome) -> bool:
         self.deflections.append(
@@ -177,8 +178,9 @@ class Recorder:
         )
         return True
 
-    def record_handoff(self, conversation_id, service_id, reason) -> None:
+    def record_handoff(self, conversation_id, service_id, reason, channel="web", language="en") -> None:
         self.handoffs.append((conversation_id, service_id, reason))
+        self.handoff_routes.append((channel, language))
 
     @property
     def outcomes(self) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from bot.api.deps import SettingsDep
 from bot.channels.rasa import RasaUnavailable, ask_async
+from bot.store.deflections import hash_conversation
+from bot.store.handoffs import web_replies
 
 router = APIRouter(tags=["chat"])
 logger = logging.getLogger(__name__)
@@ -24,13 +26,19 @@ UNAVAILABLE = {
 }
 
 
-class ChatRequest(BaseModel):
-    sender: str = Field(
+Sender = Annotated[
+    str,
+    Field(
         min_length=8,
         max_length=64,
         pattern=r"^[A-Za-z0-9_-]+$",
         description="random id the widget keeps for the conversation",
-    )
+    ),
+]
+
+
+class ChatRequest(BaseModel):
+    sender: Sender
     message: str = Field(min_length=1, max_length=5000, description="the customer's text or a button payload")
 
 
@@ -87,3 +95,28 @@ def _messages(raw: Any) -> list[BotMessage]:
         if text or buttons:
             messages.append(BotMessage(text=text, buttons=buttons))
     return messages
+
+
+# --- a person's replies (the agent console, bot/api/v1/agent.py) ----------------------------------
+
+
+class AgentMessagesRequest(BaseModel):
+    sender: Sender
+    after: int = Field(default=0, ge=0, description="the last agent message id the widget has shown")
+
+
+class AgentMessage(BaseModel):
+    id: int
+    text: str
+
+
+class AgentMessages(BaseModel):
+    messages: list[AgentMessage]
+
+
+@router.post("/chat/agent-messages", response_model=AgentMessages)
+def agent_messages(body: AgentMessagesRequest) -> AgentMessages:
+    """The agent's replies to this conversation after `after` (the widget polls while it is open);
+    those up to `after` count as shown. A POST: it changes what is acknowledged."""
+    found = web_replies(hash_conversation(SENDER_PREFIX + body.sender), body.after)
+    return AgentMessages(messages=[AgentMessage(id=r.id, text=r.text) for r in found])

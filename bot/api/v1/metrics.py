@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.api.deps import ManagerDep, SessionDep, SettingsDep
 from bot.store.deflections import DEFLECTED_OUTCOMES
+from bot.store.handoffs import handoff_times
 from bot.store.metrics import (
     GROUPS,
     MEASURES,
@@ -219,3 +220,31 @@ def day_over_day(
         deflected_change_percent=change_percent(now.deflected, before.deflected),
         fee_change_percent=change_percent(now.fee_aed, before.fee_aed),
     )
+
+
+class HandoffReport(BaseModel):
+    timezone: str
+    filters: dict[str, str]
+    count: int  # hand-offs that started waiting in the period
+    taken: int
+    ended: int  # handed back or closed
+    median_waiting_seconds: float | None  # from waiting to taken
+    median_handling_seconds: float | None  # from taken to handed back or closed
+
+
+@router.get("/handoffs", response_model=HandoffReport)
+def handoff_report(
+    _: ManagerDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description=DATE_HELP)] = None,
+    to: Annotated[str | None, Query(max_length=40, description=DATE_HELP)] = None,
+    source: Annotated[str | None, Query(max_length=16, description="the customer's channel: web, whatsapp")] = None,
+) -> HandoffReport:
+    """Hand-offs to a person (the agent console) that started waiting in the period: how many, how
+    many were taken and ended, and the median waiting and handling times in seconds."""
+    tz = zone(settings.metrics_timezone)
+    filters = make_filters(tz, from_, to, source=source)
+    times = handoff_times(session, filters.start, filters.end, filters.source)
+    echo = {k: v for k, v in {"from": from_, "to": to, "source": source}.items() if v}
+    return HandoffReport(timezone=tz.key, filters=echo, **asdict(times))

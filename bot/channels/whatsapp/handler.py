@@ -16,6 +16,7 @@ from bot.channels.whatsapp.outbox import deliver
 from bot.channels.whatsapp.payload import Incoming
 from bot.channels.whatsapp.render import chosen_payload, render, text_bodies
 from bot.channels.whatsapp.state import State, load_state, save_state, sender_hash
+from bot.store.handoffs import attach_recipient
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ def handle(message: Incoming, ask: RasaClient, client: GraphClient | TwilioClien
             language = _language(message.text if message.kind == "text" else "", state.language)
             deliver(client, message.sender, hashed, text_bodies(template("unavailable", language), client.text_limit))
         raise
+    # A hand-off this message started (or one still open) needs the number for the agent's replies:
+    # only this connector knows which number is behind Rasa's pseudonym.
+    attach_recipient(pseudonym(message.sender), message.sender)
     rendered = render(replies, state.language, client.interactive, client.text_limit)
     save_state(hashed, State(rendered.language, rendered.offered))
     deliver(client, message.sender, hashed, rendered.bodies)
