@@ -4,7 +4,6 @@ and entity names in both languages, plus a fuzzy vocabulary for typos (rapidfuzz
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +31,6 @@ MAX_ZIPF = 7.0
 # One-letter prepositions and conjunctions written onto a word, and their pairs ("وب", "فل"), longest first.
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "ب", "ل", "ك", "ف", "و")
 MIN_PROCLITIC_REST = 3
-_ARABIC_WORD = re.compile(f"^[{arabic.LETTERS}]+$")
 # BM25 finds candidates; the one with a name or synonym that says what the message says wins.
 RERANK_DEPTH = 30
 PHRASE_BONUS = 1.0
@@ -178,7 +176,7 @@ class ServiceIndex:
         preposition or conjunction written on ("لبرواز": for the frame)."""
         if unit.word in self._vocab or (unit.key and unit.key in self._vocab):
             return unit
-        if _ARABIC_WORD.match(unit.surface):
+        if arabic.WORD.match(unit.surface):
             return self._without_proclitic(unit)
         if not unit.word.isascii() or len(unit.word) < MIN_FUZZY_LENGTH:
             return unit

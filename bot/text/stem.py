@@ -6,7 +6,6 @@ normalised (bot.text.normalise); the output is never shown to people.
 
 from __future__ import annotations
 
-import re
 import threading
 from functools import lru_cache
 
@@ -16,7 +15,6 @@ from bot.text import arabic
 
 # A Snowball stemmer keeps the word it works on in itself: one per thread (the API routes in a pool).
 _STEMMERS = threading.local()
-_ARABIC_WORD = re.compile(f"^[{arabic.LETTERS}]+$")
 # Longest first; the remaining stem keeps at least two letters (three after a possessive "تي").
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
@@ -46,7 +44,7 @@ def _english_stemmer():
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    if _ARABIC_WORD.match(word):
+    if arabic.WORD.match(word):
         return stem_arabic(word)
     if word.isascii() and word.isalpha():
         return _english_stemmer().stemWord(word)

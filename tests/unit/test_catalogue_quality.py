@@ -25,6 +25,7 @@ from service_catalog.quality import (
 )
 from service_catalog.report import print_report
 from service_catalog.schema import URL_PATTERN
+from tests.support.catalogue import write_catalogue
 
 REQUIRED_SERVICES = 1000
 REQUIRED_ENTITIES = 36
@@ -88,39 +89,33 @@ def test_no_website_link_on_a_refused_or_third_party_host(catalogue):
 
 
 def test_third_party_links_refuses_unofficial_and_refused_hosts(tmp_path):
-    from service_catalog.loader import load_catalogue
-
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "rta.yml").write_text(
-        """entity: rta
-services:
-  - id: rta.a.renew
-    name_en: Renew a
-    name_ar: تجديد أ
-    fee_note: not published
-    channels:
-      - {kind: app, name: RTA Dubai app, url: "https://apps.example.com/rta"}
-      - {kind: website, name: rta.ae, url: "https://traffic.rta.ae/service/1"}
-      - {kind: website, name: typing centre, url: "https://www.tesz.in/rta-renew"}
-      - {kind: website, name: mirror, url: "https://dokumen.tips/rta.ae"}
-      - {kind: website, name: film, url: "https://portal.filmdubai.gov.ae/x"}
-      - {kind: call_centre, name: RTA call centre, url: "tel:8009090"}
-    source: unverified
-""",
-        encoding="utf-8",
+    catalogue = write_catalogue(
+        tmp_path,
+        "rta",
+        """\
+        - id: rta.a.renew
+          name_en: Renew a
+          name_ar: تجديد أ
+          fee_note: not published
+          channels:
+            - {kind: app, name: RTA Dubai app, url: "https://apps.example.com/rta"}
+            - {kind: website, name: rta.ae, url: "https://traffic.rta.ae/service/1"}
+            - {kind: website, name: typing centre, url: "https://www.tesz.in/rta-renew"}
+            - {kind: website, name: mirror, url: "https://dokumen.tips/rta.ae"}
+            - {kind: website, name: film, url: "https://portal.filmdubai.gov.ae/x"}
+            - {kind: call_centre, name: RTA call centre, url: "tel:8009090"}
+          source: unverified
+        """,
+        entities="""\
+        entities:
+        - code: rta
+          name_en: Roads and Transport Authority
+          name_ar: هيئة الطرق والمواصلات
+          channels: [{kind: website, name: rta.ae, url: "https://www.rta.ae"}]
+          domains: [filmdubai.gov.ae]
+        """,
     )
-    (tmp_path / "entities.yml").write_text(
-        """entities:
-- code: rta
-  name_en: Roads and Transport Authority
-  name_ar: هيئة الطرق والمواصلات
-  channels: [{kind: website, name: rta.ae, url: "https://www.rta.ae"}]
-  domains: [filmdubai.gov.ae]
-""",
-        encoding="utf-8",
-    )
-    found = quality.third_party_links(load_catalogue(data, tmp_path / "entities.yml"))
+    found = quality.third_party_links(catalogue)
     # the app's link and the call centre are not website links; rta.ae's subdomain and a listed domain pass
     assert [(f.field, f.detail) for f in found] == [
         ("channels[2].url", "not an official host"),
@@ -189,42 +184,38 @@ def test_homepage_only_links_never_rise_above_the_ceiling(catalogue):
 
 
 def test_homepage_links_counts_a_service_whose_own_or_entity_links_are_all_homepages(tmp_path):
-    from service_catalog.loader import load_catalogue
-
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "rta.yml").write_text(
-        """entity: rta
-services:
-  - id: rta.a.renew
-    name_en: Renew a
-    name_ar: تجديد أ
-    fee_note: not published
-    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae/en"}, {kind: call_centre, name: RTA call centre, url: "tel:8009090"}]
-    source: unverified
-  - id: rta.b.renew
-    name_en: Renew b
-    name_ar: تجديد ب
-    fee_note: not published
-    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}, {kind: website, name: rta.ae, url: "https://www.rta.ae/wps/portal/b"}]
-    source: unverified
-  - id: rta.c.renew
-    name_en: Renew c
-    name_ar: تجديد ج
-    fee_note: not published
-    channels: [{kind: app, name: RTA Dubai app}]
-    source: unverified
-  - id: rta.d.renew
-    name_en: Renew d
-    name_ar: تجديد د
-    fee_note: not published
-    status: historic
-    channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}]
-    source: unverified
-""",
-        encoding="utf-8",
+    catalogue = write_catalogue(
+        tmp_path,
+        "rta",
+        """\
+        - id: rta.a.renew
+          name_en: Renew a
+          name_ar: تجديد أ
+          fee_note: not published
+          channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae/en"}, {kind: call_centre, name: RTA call centre, url: "tel:8009090"}]
+          source: unverified
+        - id: rta.b.renew
+          name_en: Renew b
+          name_ar: تجديد ب
+          fee_note: not published
+          channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}, {kind: website, name: rta.ae, url: "https://www.rta.ae/wps/portal/b"}]
+          source: unverified
+        - id: rta.c.renew
+          name_en: Renew c
+          name_ar: تجديد ج
+          fee_note: not published
+          channels: [{kind: app, name: RTA Dubai app}]
+          source: unverified
+        - id: rta.d.renew
+          name_en: Renew d
+          name_ar: تجديد د
+          fee_note: not published
+          status: historic
+          channels: [{kind: app, name: RTA Dubai app, url: "https://www.rta.ae"}]
+          source: unverified
+        """,
     )
-    found = quality.homepage_links(load_catalogue(data))
+    found = quality.homepage_links(catalogue)
     # a: its only web link is a homepage; b has a page; c falls back on the entity's homepage; d is historic
     assert [f.record for f in found] == ["rta.a.renew", "rta.c.renew"]
 

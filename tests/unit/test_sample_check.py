@@ -2,6 +2,7 @@
 
 from devtools.sample_check import SEED, SIZE, draw
 from service_catalog.loader import default_catalogue
+from tests.support.catalogue import write_catalogue
 
 
 def test_the_draw_is_the_same_for_the_same_seed_and_only_active_records():
@@ -14,27 +15,23 @@ def test_the_draw_is_the_same_for_the_same_seed_and_only_active_records():
 
 
 def test_the_draw_is_capped_at_the_active_records(tmp_path):
-    from service_catalog.loader import load_catalogue
-
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "rta.yml").write_text(
-        """entity: rta
-services:
-  - id: rta.a.renew
-    name_en: Renew a
-    name_ar: تجديد أ
-    fee_note: not published
-    channels: [{kind: app, name: RTA Dubai app}]
-    source: unverified
-  - id: rta.b.renew
-    name_en: Renew b
-    name_ar: تجديد ب
-    fee_note: not published
-    status: historic
-    channels: [{kind: app, name: RTA Dubai app}]
-    source: unverified
-""",
-        encoding="utf-8",
+    catalogue = write_catalogue(
+        tmp_path,
+        "rta",
+        """\
+        - id: rta.a.renew
+          name_en: Renew a
+          name_ar: تجديد أ
+          fee_note: not published
+          channels: [{kind: app, name: RTA Dubai app}]
+          source: unverified
+        - id: rta.b.renew
+          name_en: Renew b
+          name_ar: تجديد ب
+          fee_note: not published
+          status: historic
+          channels: [{kind: app, name: RTA Dubai app}]
+          source: unverified
+        """,
     )
-    assert [s.id for s in draw(load_catalogue(data), size=30)] == ["rta.a.renew"]
+    assert [s.id for s in draw(catalogue, size=30)] == ["rta.a.renew"]
