@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import spacy
-import yaml
 
+from bot.route.data_files import read_yaml
 from bot.text import arabic
 from bot.text.normalise import normalise_for_matching
 from bot.text.skeleton import skeleton
@@ -51,7 +51,7 @@ class Analyser:
     """Built once; `units` is a pure function of its input."""
 
     def __init__(self, lexicon_path: Path = LEXICON, thesaurus_path: Path | None = THESAURUS):
-        lexicon = yaml.safe_load(lexicon_path.read_text(encoding="utf-8"))
+        lexicon = read_yaml(lexicon_path)
         self._english = spacy.blank("en").tokenizer
         self._arabic = spacy.blank("ar").tokenizer
         stop = set(spacy.blank("en").Defaults.stop_words) | set(spacy.blank("ar").Defaults.stop_words)
@@ -65,7 +65,7 @@ class Analyser:
 
     def _load_thesaurus(self, path: Path) -> dict[tuple[str, ...], str]:
         """Each entry as the stems it analyses to -> its concept ("motar", "vehicle", "سيارة" -> #vehicle)."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         # Words many services use ("card", "number"): neither an entry nor what an entry reduces to once its
         # function words are gone ("top up card" -> "card").
         ambiguous = {tuple(unit.word for unit in self.units(str(word))) for word in data.get("stop_ambiguous", [])}
@@ -91,15 +91,16 @@ class Analyser:
     @staticmethod
     def unit_of(word: str, concepts: tuple[str, ...] = ()) -> Unit:
         """One normalised word as a unit: its stem and consonant skeleton."""
-        key = skeleton(word)
-        return Unit(stem(word), SKELETON_PREFIX + key if key else "", word, concepts)
+        unit = _bare_unit(word)
+        return replace(unit, concepts=concepts) if concepts else unit
 
     def _with_concepts(self, units: list[Unit]) -> list[Unit]:
         """Mark each span that is a thesaurus entry, longest first, with its concept."""
         concepts: list[list[str]] = [[] for _ in units]
+        words = tuple(unit.word for unit in units)
         for length in range(min(MAX_CONCEPT_WORDS, len(units)), 0, -1):
             for start in range(len(units) - length + 1):
-                concept = self._concepts.get(tuple(unit.word for unit in units[start : start + length]))
+                concept = self._concepts.get(words[start : start + length])
                 if concept and all(not concepts[i] for i in range(start, start + length)):
                     for i in range(start, start + length):
                         concepts[i].append(concept)
@@ -115,6 +116,14 @@ class Analyser:
         words = self.words(text)
         arabizi = sum(1 for w in words if w in self._arabizi_markers or _ARABIZI_DIGIT_WORD.match(w))
         return "ar" if words and arabizi / len(words) >= 0.2 else "en"
+
+
+# Start-up analyses some 40k catalogue phrases that share most of their words: a word's stem and skeleton
+# are computed once. With libyaml for the data files, make bench measured load + build 12.8 s -> 9.8 s.
+@lru_cache(maxsize=1 << 16)
+def _bare_unit(word: str) -> Unit:
+    key = skeleton(word)
+    return Unit(stem(word), SKELETON_PREFIX + key if key else "", word, ())
 
 
 @lru_cache(maxsize=1)

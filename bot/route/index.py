@@ -11,11 +11,11 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-import yaml
 from rapidfuzz import fuzz, process
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from bot.route.analyse import Analyser, Unit
+from bot.route.data_files import read_yaml
 from bot.text import arabic
 from bot.text.normalise import fold_arabic_letters
 from service_catalog.loader import Catalogue
@@ -76,7 +76,7 @@ def arabic_everyday_zipf(word: str) -> float:
 
 def lexicon_words(path: Path) -> list[str]:
     """The words of a lexicon file: {group: {register: [word, ...]}} (an empty register may be null)."""
-    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lexicon = read_yaml(path)
     return [str(word) for registers in lexicon.values() for words in registers.values() for word in words or ()]
 
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.route.analyse import Unit
 from bot.route.contract import RouteAnswer
+from bot.route.data_files import read_yaml
 from bot.route.learned import LearnedRanker
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
@@ -37,7 +36,7 @@ class Journey:
 
 
 def load_journeys(path: Path = JOURNEYS_PATH) -> dict[str, Journey]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))["journeys"]
+    data = read_yaml(path)["journeys"]
     return {
         jid: Journey(
             id=jid,

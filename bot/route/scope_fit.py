@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
+from bot.route.data_files import read_yaml
 from bot.route.index import ServiceIndex
 from bot.route.learned import LearnedRanker
 from bot.route.router import MIN_SCORE
@@ -43,7 +42,7 @@ THRESHOLD = 0.5
 def nlu_messages(nlu_dir: Path = ROOT / "data" / "nlu") -> list[tuple[str, int]]:
     messages = []
     for path in sorted(nlu_dir.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        for block in (read_yaml(path) or {}).get("nlu", []):
             label = NLU_LABELS.get(block.get("intent"))
             if label is None:
                 continue
@@ -54,7 +53,7 @@ def nlu_messages(nlu_dir: Path = ROOT / "data" / "nlu") -> list[tuple[str, int]]
 
 
 def scope_examples(path: Path = SCOPE_EXAMPLES) -> list[tuple[str, int]]:
-    examples = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = read_yaml(path)
     return [(text, 1) for text in examples["about_a_service"]] + [(text, 0) for text in examples["not_about_a_service"]]
 
 
