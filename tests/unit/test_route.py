@@ -63,6 +63,21 @@ def test_vague_request_asks_to_clarify_specific_one_does_not(router):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I want to make a transaction",
+        "abi a5les mu3amala",
+        "wain asadid",
+        "\u0648\u064a\u0646 \u0627\u0633\u062f\u062f",  # وين اسدد
+    ],
+)
+def test_a_transaction_or_a_payment_without_its_service_asks_which(router, text):
+    answer = router.route(text)
+    assert (answer.out_of_scope, answer.needs_clarification) == (False, True)
+    assert answer.alternatives
+
+
+@pytest.mark.parametrize(
     "text, service_id",
     [
         ("abi ajaded el mulkiya", "rta.vehicle_registration.renew"),
