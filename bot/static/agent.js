@@ -62,8 +62,9 @@
   });
   reply.addEventListener("input", function () { pendingKey = null; });  // a changed text is a new reply
 
+  // Returns its promise: after a take the reply box can only get the focus once the hand-off is redrawn.
   function refresh() {
-    get(API).then(function (data) {
+    return get(API).then(function (data) {
       renderQueue(data.handoffs);
       if (selected !== null) { return load(selected, false); }
     }).catch(failed);

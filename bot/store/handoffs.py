@@ -198,12 +198,23 @@ class HandoffTimes:
     count: int  # hand-offs that started waiting in the period
     taken: int
     ended: int
+    waiting: int  # not taken yet
+    with_agent: int  # taken, not ended yet
     median_waiting_seconds: float | None  # waiting -> taken
     median_handling_seconds: float | None  # taken -> handed back or closed
+    p90_waiting_seconds: float | None
+    p90_handling_seconds: float | None
 
 
 def _seconds(later: datetime, earlier: datetime) -> float:
     return max(0.0, (later - earlier) / timedelta(seconds=1))
+
+
+def _p90(values: list[float]) -> float | None:
+    """The 90th percentile, interpolated between the observed values (one value: itself)."""
+    if len(values) < 2:
+        return values[0] if values else None
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
 def handoff_times(
@@ -232,8 +243,12 @@ def handoff_times(
         count=len(times),
         taken=len(waits),
         ended=len(handling),
+        waiting=sum(1 for t in times.values() if "taken" not in t and "end" not in t),
+        with_agent=sum(1 for t in times.values() if "taken" in t and "end" not in t),
         median_waiting_seconds=statistics.median(waits) if waits else None,
         median_handling_seconds=statistics.median(handling) if handling else None,
+        p90_waiting_seconds=_p90(waits),
+        p90_handling_seconds=_p90(handling),
     )
 
 

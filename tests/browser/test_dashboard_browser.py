@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.deflections import record_handoff
 from devtools.live import ROOT, _wait, free_port
 from tests.support.metrics_seed import DUBAI, SAMPLE, TOKEN, seed
 
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromiu
 def app_url(database_url, tmp_path):
     today = datetime.now(DUBAI).date()
     seed(today)
+    record_handoff("web-dashboard-browser", "rta.driving_licence.renew", "customer_asked")  # waiting now
     port = free_port()
     log = tmp_path / "app.log"
     env = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
@@ -104,6 +106,9 @@ def test_dashboard_draws_the_charts_in_a_real_browser(app_url, browser, tmp_path
     today, before = deflected([r for r in SAMPLE if r[0] == 0]), deflected([r for r in SAMPLE if r[0] == -1])
     assert sentences[0] == f"Deflected visits up {round((today - before) / before * 100, 1):g}% on the day before"
     assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.locator("#handoffs-title").inner_text() == "Hand-offs to a person"
+    assert page.locator("dd[data-measure='handoffs-waiting']").inner_text() == "1"
+    assert page.locator("dd[data-measure='median-waiting']").inner_text() == "None yet"  # none taken
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
@@ -134,6 +139,8 @@ def test_dashboard_draws_the_charts_in_a_real_browser(app_url, browser, tmp_path
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert "الزيارات الموفَّرة" in page.locator("#days-title").inner_text()
     assert "تجديد رخصة القيادة" in page.locator("#chart-services").inner_text()
+    assert page.locator("#handoffs-title").inner_text() == "التحويل إلى موظف"
+    assert page.locator("#handoffs").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "dashboard_ar.png"), full_page=True)
 
     assert problems == []

@@ -89,6 +89,9 @@ def test_waiting_and_handling_times_are_medians_over_the_period(store_url):
     assert (times.count, times.taken, times.ended) == (4, 3, 2)
     assert times.median_waiting_seconds == 240.0  # 2, 4, 6 minutes
     assert times.median_handling_seconds == 300.0  # 8 and 2 minutes
+    assert (times.waiting, times.with_agent) == (1, 1)
+    assert times.p90_waiting_seconds == pytest.approx(336.0)  # 4 min + 0.8 of the way to 6
+    assert times.p90_handling_seconds == pytest.approx(444.0)  # 2 min + 0.9 of the way to 8
     with db.session() as session:
         assert handoffs.handoff_times(session, channel="whatsapp").count == 0
 

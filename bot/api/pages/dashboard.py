@@ -24,6 +24,7 @@ from bot.api.sessions import (
 from bot.api.sign_in_limits import MANAGER, client_address, retry_minutes
 from bot.api.templating import TEMPLATES, page_language
 from bot.store.deflections import SOURCES
+from bot.store.handoffs import handoff_times
 from bot.store.metrics import GROUPS, InvalidQuery, channels_seen, make_filters, zone
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
@@ -90,8 +91,10 @@ def dashboard(
         "channel": channel or "",
         "source": source or "",
     }
+    handoffs = None
     try:
-        make_filters(tz, filters["from"], filters["to"], entity=entity, channel=channel, source=source)
+        period = make_filters(tz, filters["from"], filters["to"], entity=entity, channel=channel, source=source)
+        handoffs = handoff_times(session, period.start, period.end, period.source)
     except InvalidQuery as exc:
         error = error or str(exc)
     channels = channels_seen(session)
@@ -115,6 +118,7 @@ def dashboard(
         "channels": channels,
         "sources": SOURCES,
         "error": error,
+        "handoffs": handoffs,
         "config": config,
         "csv_url": "/api/v1/metrics/deflections.csv?" + urlencode({**query, "group_by": ",".join(GROUPS)}),
     }

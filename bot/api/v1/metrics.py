@@ -228,8 +228,12 @@ class HandoffReport(BaseModel):
     count: int  # hand-offs that started waiting in the period
     taken: int
     ended: int  # handed back or closed
+    waiting: int  # not taken yet
+    with_agent: int  # taken, not ended yet
     median_waiting_seconds: float | None  # from waiting to taken
     median_handling_seconds: float | None  # from taken to handed back or closed
+    p90_waiting_seconds: float | None
+    p90_handling_seconds: float | None
 
 
 @router.get("/handoffs", response_model=HandoffReport)
@@ -242,7 +246,8 @@ def handoff_report(
     source: Annotated[str | None, Query(max_length=16, description="the customer's channel: web, whatsapp")] = None,
 ) -> HandoffReport:
     """Hand-offs to a person (the agent console) that started waiting in the period: how many, how
-    many were taken and ended, and the median waiting and handling times in seconds."""
+    many were taken, how many are waiting, with an agent or ended, and the median and 90th-percentile
+    waiting and handling times in seconds."""
     tz = zone(settings.metrics_timezone)
     filters = make_filters(tz, from_, to, source=source)
     times = handoff_times(session, filters.start, filters.end, filters.source)
