@@ -277,6 +277,13 @@ def test_a_web_reply_reaches_the_widget_once_masked(agent, make_client):
         assert session.scalars(select(AgentReply.acknowledged_at)).one() is not None
 
 
+@pytest.mark.parametrize("after", [-1, 2**63, "x"])
+def test_the_widget_poll_refuses_an_id_no_store_can_hold(agent, after):
+    widget = TestClient(agent.app)
+    polled = widget.post("/api/v1/chat/agent-messages", json={"sender": WEB_SENDER, "after": after})
+    assert polled.status_code == 422
+
+
 def test_a_whatsapp_reply_reaches_the_graph_api_once(agent, graph):
     handoff_id = whatsapp_handoff()
     agent.post(f"{API}/{handoff_id}/take")
