@@ -112,24 +112,8 @@ def signed_in_account(request: Request, settings: Settings, kind: StaffKind) -> 
     return account
 
 
-def centre_secrets(settings: Settings) -> dict[str, str]:
-    return account_secrets(settings, AMBASSADOR)
-
-
-def check_secret(settings: Settings, centre: str, secret: str) -> bool:
-    return check_account_secret(settings, AMBASSADOR, centre, secret)
-
-
-def staff_session_cookie(settings: Settings, centre: str) -> str:
-    return account_session_cookie(settings, AMBASSADOR, centre)
-
-
-def signed_in_centre(request: Request, settings: Settings) -> str | None:
-    return signed_in_account(request, settings, AMBASSADOR)
-
-
 def require_staff(request: Request, settings: Settings) -> str:
-    centre = signed_in_centre(request, settings)
+    centre = signed_in_account(request, settings, AMBASSADOR)
     if centre is None:
         raise HTTPException(status_code=401, detail="staff sign-in required")
     return centre
