@@ -6,11 +6,7 @@ the keyboard alone. Screenshots: var/screenshots/agent-console-en.png, agent-con
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,26 +14,12 @@ from sqlalchemy import select
 from bot.store import db
 from bot.store.deflections import record_handoff
 from bot.store.models import AgentReply, Handoff
-from devtools.live import ROOT, _wait, free_port
+from tests.support.browser import SHOTS, app_under_uvicorn
 from tests.support.rasa_api import TOKEN, FakeRasaApi
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = ROOT / "var" / "screenshots"
 TEAM, CODE = "contact-centre", "cc-browser-code-123456"
 SERVICE = "rta.driving_licence.renew"
 WAIT = 20_000  # ms: the console polls every 3 s
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (make browser)")
 
 
 @pytest.fixture
@@ -49,44 +31,14 @@ def rasa():
 
 @pytest.fixture
 def app_url(database_url, rasa, tmp_path):
-    port = free_port()
-    log = tmp_path / "app.log"
     env = {
-        **os.environ,
         "DALEEL_DATABASE_URL": database_url,
         "DALEEL_RASA_URL": rasa.url,
         "DALEEL_RASA_TOKEN": TOKEN,
         "DALEEL_AGENT_SECRETS": json.dumps({TEAM: CODE}),
-        "PYTHONPATH": str(ROOT),
     }
-    env.pop("DALEEL_ENVIRONMENT", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(f"{url}/agent/sign-in", process, log, 90)
+    with app_under_uvicorn(tmp_path / "app.log", "/agent/sign-in", env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def waiting_handoff(rasa: FakeRasaApi, sender: str, language: str, said: str) -> int:

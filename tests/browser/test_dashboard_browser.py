@@ -5,32 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from bot.store.deflections import record_handoff
-from devtools.live import ROOT, _wait, free_port
+from tests.support.browser import SHOTS as SCREENSHOTS
+from tests.support.browser import app_under_uvicorn
 from tests.support.metrics_seed import DUBAI, SAMPLE, TOKEN, seed
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "var" / "screenshots"
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (make browser)")
 
 
 @pytest.fixture
@@ -38,37 +20,13 @@ def app_url(database_url, tmp_path):
     today = datetime.now(DUBAI).date()
     seed(today)
     record_handoff("web-dashboard-browser", "rta.driving_licence.renew", "customer_asked")  # waiting now
-    port = free_port()
-    log = tmp_path / "app.log"
-    env = {**os.environ, "DALEEL_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    env.pop("DALEEL_DASHBOARD_TOKEN", None)
-    env.pop("DALEEL_ENVIRONMENT", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(f"{url}/dashboard/sign-in", process, log, 90)
+    with app_under_uvicorn(
+        tmp_path / "app.log",
+        "/dashboard/sign-in",
+        {"DALEEL_DATABASE_URL": database_url},
+        drop=("DALEEL_DASHBOARD_TOKEN",),
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def deflected(rows) -> int:
