@@ -69,7 +69,7 @@ def test_vague_request_asks_to_clarify_specific_one_does_not(router):
         "abi a5les mu3amala",
         "wain asadid",
         "\u0648\u064a\u0646 \u0627\u0633\u062f\u062f",  # وين اسدد
-        "I have a question about a government service",
+        "I have a question about a service",
         "abi astafser 3an shay",
         "abi a3rf wain wasal talabi",
         "\u0627\u0628\u064a \u0627\u0637\u0628\u0639 \u0634\u0647\u0627\u062f\u0629",  # ابي اطبع شهادة
@@ -79,6 +79,12 @@ def test_a_transaction_a_payment_or_a_question_without_its_service_asks_which(ro
     answer = router.route(text)
     assert (answer.out_of_scope, answer.needs_clarification) == (False, True)
     assert answer.alternatives
+
+
+def test_the_government_fees_service_is_named_not_general(router):
+    # "government" is in a service's name: a general word would make "pay government fees" vague.
+    answer = router.route("pay government fees")
+    assert (answer.service.id, answer.needs_clarification) == ("dof.government_fees.pay", False)
 
 
 @pytest.mark.parametrize("text", ["I have a question about my flight", "abi astafser 3an el ma6ar"])
