@@ -107,6 +107,7 @@ load: $(APP_VENV)/.installed $(RASA_VENV)/.installed ## 50 users: 1 Rasa on SQLi
 	@test -f $(MODEL) || $(MAKE) train
 	$(APP_PY) -m bench.load $(LOAD_ARGS)
 
-compare: $(APP_VENV)/.installed $(RASA_VENV)/.installed ## our route against fuzzy, BM25 and DIET peers on the dev set and the needs set
+compare: $(APP_VENV)/.installed $(RASA_VENV)/.installed ## our route against fuzzy, BM25 and DIET peers on the dev set, the needs set and the fresh set
 	$(APP_PY) -m bench.compare --input $(SHARED)/eval/dev.jsonl
 	$(APP_PY) -m bench.compare --input labelled/route_cases_needs.jsonl
+	$(APP_PY) -m bench.compare --input labelled/route_cases_fresh.jsonl

@@ -3,7 +3,7 @@
 The weights live in bot/route/lexicon/scope_model.json, fitted by `python -m bot scope fit` (bot.route.scope_fit)
 on our own messages only: the NLU examples (request_service against out_of_scope, chitchat,
 greetings), labelled/scope_examples.yml and our labelled route sets (labelled/: route_cases, the
-mixed set, and the calibrate halves of the wide, blind and needs sets). The evaluation set and every
+mixed set, and the calibrate halves of the wide, blind, needs and fresh sets). The evaluation set and every
 holdout half never take part (not even a holdout text another source repeats), so they measure it.
 """
 

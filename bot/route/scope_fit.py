@@ -34,6 +34,7 @@ LABELLED_SETS = {
     "labelled/route_cases_mixed.jsonl": None,
     "labelled/route_cases_blind.jsonl": "calibrate",
     "labelled/route_cases_needs.jsonl": "calibrate",
+    "labelled/route_cases_fresh.jsonl": "calibrate",
 }
 C = 1.0
 THRESHOLD = 0.5

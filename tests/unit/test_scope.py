@@ -23,7 +23,8 @@ def test_committed_model_is_what_the_fit_produces(router):
 
 def test_training_messages_never_come_from_a_holdout_half():
     texts = {text for text, _ in training_messages()}
-    for name in ("route_cases_wide.jsonl", "route_cases_blind.jsonl", "route_cases_needs.jsonl"):
+    sets = ("route_cases_wide.jsonl", "route_cases_blind.jsonl", "route_cases_needs.jsonl", "route_cases_fresh.jsonl")
+    for name in sets:
         cases = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
         holdout = {case["text"] for case in cases if case["split"] == "holdout"}
         assert holdout and not texts & holdout, name
