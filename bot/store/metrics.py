@@ -207,7 +207,12 @@ FUNNEL_MEASURES = (
 
 
 def _funnel_events(session: Session, filters: Filters, by: str) -> dict:
-    key = _keys(session, ZoneInfo("UTC"))[by]  # never "day": the zone is not used
+    key = {
+        "entity": DeflectionEvent.entity,
+        "service": DeflectionEvent.service_id,
+        "channel": DeflectionEvent.channel,
+        "source": DeflectionEvent.source,
+    }[by]
     outcome, fee = DeflectionEvent.outcome, ServiceRecord.fee_aed
     routed, confirmed = outcome.in_(ROUTED_OUTCOMES), outcome == "confirmed"
 
@@ -248,10 +253,10 @@ def _funnel_events(session: Session, filters: Filters, by: str) -> dict:
     return rows
 
 
-def _funnel_handoffs(session: Session, filters: Filters, by: str) -> dict[str | None, dict]:
-    """Hand-offs that started waiting in the period, per key: count, taken, median wait (waiting ->
-    taken) from the steps. The service (and its entity) comes from the hand-off's row: one deleted by
-    retention counts under no service. Hand-offs have no smart channel, so the caller never asks by it."""
+def _funnel_handoffs(session: Session, filters: Filters, by: str) -> dict[str | None, list[float | None]]:
+    """Per key, the waits (waiting -> taken, seconds; None: not taken yet) of the hand-offs that started
+    waiting in the period, from the steps. The service (and its entity) comes from the hand-off's row:
+    one deleted by retention counts under no service. A hand-off has no smart channel: never by channel."""
     waiting, taken = aliased(HandoffStep), aliased(HandoffStep)
     keys = {"entity": ServiceRecord.entity, "service": Handoff.service_id, "source": waiting.channel}
     query = (

@@ -237,3 +237,15 @@ def test_the_dashboard_tile_follows_funnel_by(manager):
     assert rows["RTA Dubai app"]["routed"] == "4" and rows["RTA Dubai app"]["handoffs"] == "Not applicable"
     _, rows = tile(manager, "en", funnel_by="nonsense")  # an unknown choice falls back to entity
     assert "rta" in rows
+
+
+@pytest.mark.parametrize("by", ["entity", "service", "source"])
+def test_the_arabic_tile_has_arabic_text_only(manager, by):
+    section, rows = tile(manager, "ar", funnel_by=by)
+    assert "من التوجيه إلى التأكيد" in section and len(rows) > 2
+    assert not re.search(r"[A-Za-z]", re.sub(r"<[^>]*>", "", section)), section
+
+
+def test_the_tile_is_left_out_when_the_filters_are_bad(manager):
+    page = manager.get("/dashboard", params={"from": "2025-03-12", "to": "2025-03-01"})
+    assert 'id="filter-error"' in page.text and 'id="funnel"' not in page.text
