@@ -7,15 +7,17 @@ in unknown_fee_count instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, case, desc, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.store.deflections import DEFLECTED_OUTCOMES, OUTCOMES, SOURCES
-from bot.store.models import DeflectionEvent, ServiceRecord
+from bot.store.handoffs import as_utc
+from bot.store.models import DeflectionEvent, Handoff, HandoffStep, ServiceRecord
 
 GROUPS = ("day", "entity", "service", "channel", "source")
 LANGUAGES = ("en", "ar")
@@ -182,3 +184,143 @@ def channels_seen(session: Session) -> list[str]:
 def change_percent(now: float, before: float) -> float | None:
     """Change on the day before in %, None when there was nothing the day before."""
     return round((now - before) / before * 100, 1) if before else None
+
+
+# --- the funnel: routed -> confirmed / declined / no answer, hand-offs, fee value -------------------
+
+FUNNEL_BY = ("entity", "service", "channel", "source")
+# Every visit sent to a channel; the customer's later answer replaces "routed" on the same row.
+ROUTED_OUTCOMES = ("routed", "confirmed", "declined")
+FUNNEL_MEASURES = (
+    "routed",
+    "confirmed",
+    "declined",
+    "no_answer",
+    "routed_fee_aed",
+    "confirmed_fee_aed",
+    "unknown_fee_count",
+    "confirmed_unknown_fee_count",
+    "handoffs",
+    "handoffs_taken",
+    "median_waiting_seconds",
+)
+
+
+def _funnel_events(session: Session, filters: Filters, by: str) -> dict:
+    key = {
+        "entity": DeflectionEvent.entity,
+        "service": DeflectionEvent.service_id,
+        "channel": DeflectionEvent.channel,
+        "source": DeflectionEvent.source,
+    }[by]
+    outcome, fee = DeflectionEvent.outcome, ServiceRecord.fee_aed
+    routed, confirmed = outcome.in_(ROUTED_OUTCOMES), outcome == "confirmed"
+
+    def count_if(condition) -> ColumnElement:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    def fee_if(condition) -> ColumnElement:
+        return func.coalesce(func.sum(case((condition & fee.is_not(None), fee), else_=0.0)), 0.0)
+
+    query = (
+        select(
+            key.label("key"),
+            func.max(ServiceRecord.name_en).label("service_name_en"),
+            func.max(ServiceRecord.name_ar).label("service_name_ar"),
+            count_if(routed).label("routed"),
+            count_if(confirmed).label("confirmed"),
+            count_if(outcome == "declined").label("declined"),
+            count_if(outcome == "routed").label("no_answer"),
+            fee_if(routed).label("routed_fee_aed"),
+            fee_if(confirmed).label("confirmed_fee_aed"),
+            count_if(routed & fee.is_(None)).label("unknown_fee_count"),
+            count_if(confirmed & fee.is_(None)).label("confirmed_unknown_fee_count"),
+        )
+        .select_from(DeflectionEvent)
+        .outerjoin(ServiceRecord, ServiceRecord.id == DeflectionEvent.service_id)
+        .where(routed)
+        .group_by(key)
+    )
+    query = _where(query, replace(filters, outcome=None))  # the funnel is made of the outcomes
+    rows = {}
+    for r in session.execute(query).mappings():
+        row = dict(r)
+        row["routed_fee_aed"] = round(float(row["routed_fee_aed"]), 2)
+        row["confirmed_fee_aed"] = round(float(row["confirmed_fee_aed"]), 2)
+        if by != "service":
+            row.pop("service_name_en"), row.pop("service_name_ar")
+        rows[row.pop("key")] = row
+    return rows
+
+
+def _funnel_handoffs(session: Session, filters: Filters, by: str) -> dict[str | None, list[float | None]]:
+    """Per key, the waits (waiting -> taken, seconds; None: not taken yet) of the hand-offs that started
+    waiting in the period, from the steps. The service (and its entity) comes from the hand-off's row:
+    one deleted by retention counts under no service. A hand-off has no smart channel: never by channel."""
+    waiting, taken = aliased(HandoffStep), aliased(HandoffStep)
+    keys = {"entity": ServiceRecord.entity, "service": Handoff.service_id, "source": waiting.channel}
+    query = (
+        select(waiting.handoff_id, keys[by].label("key"), waiting.at, func.min(taken.at).label("taken_at"))
+        .select_from(waiting)
+        .outerjoin(taken, (taken.handoff_id == waiting.handoff_id) & (taken.step == "taken"))
+        .outerjoin(Handoff, Handoff.id == waiting.handoff_id)
+        .outerjoin(ServiceRecord, ServiceRecord.id == Handoff.service_id)
+        .where(waiting.step == "waiting")
+        .group_by(waiting.handoff_id, keys[by], waiting.at)
+    )
+    conditions = {
+        "entity": ServiceRecord.entity,
+        "service": Handoff.service_id,
+        "source": waiting.channel,
+        "language": Handoff.language,
+    }
+    for name, column in conditions.items():
+        if getattr(filters, name) is not None:
+            query = query.where(column == getattr(filters, name))
+    if filters.start is not None:
+        query = query.where(waiting.at >= filters.start)
+    if filters.end is not None:
+        query = query.where(waiting.at < filters.end)
+    waits: dict[str | None, list[float | None]] = {}
+    for _, key, at, taken_at in session.execute(query):
+        wait = (as_utc(taken_at) - as_utc(at)) / timedelta(seconds=1) if taken_at is not None else None
+        waits.setdefault(key, []).append(None if wait is None else max(0.0, wait))
+    return waits
+
+
+def _handoff_figures(waits: list[float | None]) -> dict:
+    done = [w for w in waits if w is not None]
+    return {
+        "handoffs": len(waits),
+        "handoffs_taken": len(done),
+        "median_waiting_seconds": statistics.median(done) if done else None,
+    }
+
+
+_EVENT_COUNTS = ("routed", "confirmed", "declined", "no_answer", "unknown_fee_count", "confirmed_unknown_fee_count")
+NO_EVENTS = dict.fromkeys(_EVENT_COUNTS, 0) | {"routed_fee_aed": 0.0, "confirmed_fee_aed": 0.0}
+NOT_APPLICABLE = dict.fromkeys(("handoffs", "handoffs_taken", "median_waiting_seconds"))
+
+
+def funnel_figures(session: Session, filters: Filters, by: str = "entity") -> dict:
+    """The funnel per `by` (one of FUNNEL_BY) and in total: {"groups": [...], "totals": {...}}; each group
+    has `by`'s key (and the service's names by service), then FUNNEL_MEASURES. A group with hand-offs
+    but no routed visit has zeros for the visits. Hand-off figures are null by channel and under a
+    channel filter: a hand-off has no smart channel."""
+    if by not in FUNNEL_BY:
+        raise InvalidQuery(f"'by' must be one of {', '.join(FUNNEL_BY)}; got {by[:40]!r}")
+    events = _funnel_events(session, filters, by)
+    applicable = by != "channel" and filters.channel is None
+    waits = _funnel_handoffs(session, filters, by) if applicable else {}
+    names = {"service_name_en": None, "service_name_ar": None} if by == "service" else {}
+    groups = []
+    for key in sorted(set(events) | set(waits), key=lambda k: (k is None, k or "")):
+        row = {by: key, **names, **NO_EVENTS, **events.get(key, {})}
+        row |= _handoff_figures(waits.get(key, [])) if applicable else NOT_APPLICABLE
+        groups.append(row)
+    totals = {m: sum(g[m] for g in groups) for m in NO_EVENTS}
+    totals["routed_fee_aed"] = round(totals["routed_fee_aed"], 2)
+    totals["confirmed_fee_aed"] = round(totals["confirmed_fee_aed"], 2)
+    # The median of every wait, not of the groups' medians.
+    totals |= _handoff_figures([w for ws in waits.values() for w in ws]) if applicable else NOT_APPLICABLE
+    return {"groups": groups, "totals": totals}

@@ -134,6 +134,7 @@ TABLE: dict[tuple[str, str], tuple[Call, dict[str, Expect]]] = {
         only(MANAGERS, ok(), no(401)),
     ),
     ("GET", "/api/v1/metrics/handoffs"): (Call("/api/v1/metrics/handoffs", METRICS), only(MANAGERS, ok(), no(401))),
+    ("GET", "/api/v1/metrics/funnel"): (Call("/api/v1/metrics/funnel", METRICS), only(MANAGERS, ok(), no(401))),
     ("GET", "/api/v1/metrics/deflections/day-over-day"): (
         Call("/api/v1/metrics/deflections/day-over-day"),
         only(MANAGERS, ok(), no(401)),

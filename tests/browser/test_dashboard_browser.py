@@ -67,6 +67,13 @@ def test_dashboard_draws_the_charts_in_a_real_browser(app_url, browser, tmp_path
     assert page.locator("#handoffs-title").inner_text() == "Hand-offs to a person"
     assert page.locator("dd[data-measure='handoffs-waiting']").inner_text() == "1"
     assert page.locator("dd[data-measure='median-waiting']").inner_text() == "None yet"  # none taken
+    funnel = page.locator("#funnel")
+    assert funnel.locator("caption").inner_text().startswith("Visits routed to a smart channel")
+    rta = funnel.locator("tr[data-key='rta']")
+    assert rta.locator("td[data-measure='routed']").inner_text() == str(
+        sum(1 for r in SAMPLE if r[3] == "rta" and r[7] in ("routed", "confirmed", "declined"))
+    )
+    assert rta.locator("td[data-measure='handoffs']").inner_text() == "1"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
@@ -99,6 +106,8 @@ def test_dashboard_draws_the_charts_in_a_real_browser(app_url, browser, tmp_path
     assert "تجديد رخصة القيادة" in page.locator("#chart-services").inner_text()
     assert page.locator("#handoffs-title").inner_text() == "التحويل إلى موظف"
     assert page.locator("#handoffs").is_visible()
+    assert page.locator("#funnel-title").inner_text() == "من التوجيه إلى التأكيد"
+    assert "حسب الجهة" in page.locator("#funnel caption").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "dashboard_ar.png"), full_page=True)
 
     assert problems == []

@@ -25,7 +25,7 @@ from bot.api.sign_in_limits import MANAGER, client_address, retry_minutes
 from bot.api.templating import TEMPLATES, page_language
 from bot.store.deflections import SOURCES
 from bot.store.handoffs import handoff_times
-from bot.store.metrics import GROUPS, InvalidQuery, channels_seen, make_filters, zone
+from bot.store.metrics import FUNNEL_BY, GROUPS, InvalidQuery, channels_seen, funnel_figures, make_filters, zone
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
@@ -74,6 +74,7 @@ def dashboard(
     entity: Text = None,
     channel: Text = None,
     source: Text = None,
+    funnel_by: Text = None,
 ) -> Response:
     language = page_language(request, lang)
     if not manager_signed_in(request, settings):
@@ -91,10 +92,12 @@ def dashboard(
         "channel": channel or "",
         "source": source or "",
     }
-    handoffs = None
+    by = funnel_by if funnel_by in FUNNEL_BY else "entity"
+    handoffs = funnel = None
     try:
         period = make_filters(tz, filters["from"], filters["to"], entity=entity, channel=channel, source=source)
         handoffs = handoff_times(session, period.start, period.end, period.source)
+        funnel = funnel_figures(session, period, by)
     except InvalidQuery as exc:
         error = error or str(exc)
     channels = channels_seen(session)
@@ -119,6 +122,10 @@ def dashboard(
         "sources": SOURCES,
         "error": error,
         "handoffs": handoffs,
+        "funnel": funnel,
+        "funnel_by": by,
+        "funnel_dimensions": FUNNEL_BY,
+        "entity_names": {e["code"]: e["name"] for e in entities},
         "config": config,
         "csv_url": "/api/v1/metrics/deflections.csv?" + urlencode({**query, "group_by": ",".join(GROUPS)}),
     }

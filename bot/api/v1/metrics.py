@@ -17,12 +17,15 @@ from bot.api.deps import ManagerDep, SessionDep, SettingsDep
 from bot.store.deflections import DEFLECTED_OUTCOMES
 from bot.store.handoffs import handoff_times
 from bot.store.metrics import (
+    FUNNEL_BY,
+    FUNNEL_MEASURES,
     GROUPS,
     MEASURES,
     Filters,
     InvalidQuery,
     change_percent,
     deflection_figures,
+    funnel_figures,
     make_filters,
     parse_group_by,
     zone,
@@ -139,23 +142,27 @@ def _csv_cell(value) -> object:
     return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _csv_response(header: list[str], rows: list[list], name: str, filters: dict[str, str]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    stamp = "_".join(filters.get(k, "all")[:10] for k in ("from", "to"))
+    # The BOM lets spreadsheet programs read the Arabic service names as UTF-8.
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}_{stamp}.csv"'},
+    )
+
+
 def _csv(report: DeflectionReport) -> Response:
     keys = list(report.group_by)
     if "service" in keys:
         keys[keys.index("service") + 1 : keys.index("service") + 1] = ["service_name_en", "service_name_ar"]
     rows = [g.model_dump() for g in report.groups] if report.group_by else [report.totals.model_dump()]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*keys, *MEASURES])
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(name)) for name in [*keys, *MEASURES]])
-    stamp = "_".join(report.filters.get(k, "all")[:10] for k in ("from", "to"))
-    # The BOM lets spreadsheet programs read the Arabic service names as UTF-8.
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="deflections_{stamp}.csv"'},
-    )
+    columns = [*keys, *MEASURES]
+    return _csv_response(columns, [[row.get(name) for name in columns] for row in rows], "deflections", report.filters)
 
 
 @router.get("/deflections", response_model=DeflectionReport, response_model_exclude_unset=True)
@@ -253,3 +260,82 @@ def handoff_report(
     times = handoff_times(session, filters.start, filters.end, filters.source)
     echo = {k: v for k, v in {"from": from_, "to": to, "source": source}.items() if v}
     return HandoffReport(timezone=tz.key, filters=echo, **asdict(times))
+
+
+class FunnelFigures(BaseModel):
+    routed: int  # sent to a channel: outcome routed, confirmed or declined
+    confirmed: int
+    declined: int
+    no_answer: int  # still routed: the customer said nothing more
+    routed_fee_aed: float
+    confirmed_fee_aed: float
+    unknown_fee_count: int  # routed visits whose fee is unknown (not in routed_fee_aed)
+    confirmed_unknown_fee_count: int
+    handoffs: int | None  # null by channel or under a channel filter: a hand-off has no smart channel
+    handoffs_taken: int | None
+    median_waiting_seconds: float | None
+
+
+class FunnelGroup(FunnelFigures):
+    entity: str | None = None
+    service: str | None = None
+    service_name_en: str | None = None
+    service_name_ar: str | None = None
+    channel: str | None = None
+    source: str | None = None
+
+
+class FunnelReport(BaseModel):
+    timezone: str
+    filters: dict[str, str]
+    by: str
+    totals: FunnelFigures
+    groups: list[FunnelGroup]
+
+
+def funnel_report(session: Session, tz: ZoneInfo, filters: Filters, echo: dict[str, str], by: str) -> FunnelReport:
+    figures = funnel_figures(session, filters, by)
+    return FunnelReport(
+        timezone=tz.key,
+        filters=echo,
+        by=by,
+        totals=FunnelFigures(**figures["totals"]),
+        groups=[FunnelGroup(**g) for g in figures["groups"]],
+    )
+
+
+@router.get(
+    "/funnel",
+    response_model=FunnelReport,
+    response_model_exclude_unset=True,
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+)
+def funnel(
+    _: ManagerDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description=DATE_HELP)] = None,
+    to: Annotated[str | None, Query(max_length=40, description=DATE_HELP)] = None,
+    entity: Text = None,
+    service: Text = None,
+    channel: Text = None,
+    source: Text = None,
+    language: Text = None,
+    by: Annotated[str, Query(max_length=16, description=f"one of {', '.join(FUNNEL_BY)}")] = "entity",
+    format: Literal["json", "csv"] = "json",
+):
+    """The deflection funnel per entity, service, channel or source: visits routed to a channel, then
+    confirmed, declined or without answer; the hand-offs that started waiting in the period and their
+    median wait (waiting -> taken, seconds); the fee value in AED of the routed and of the confirmed
+    visits, and how many had no known fee."""
+    fields = dict(entity=entity, service=service, channel=channel, source=source, language=language)
+    tz = zone(settings.metrics_timezone)
+    filters = make_filters(tz, from_, to, **fields)
+    echo = {k: v for k, v in {"from": from_, "to": to, **fields}.items() if v}
+    report = funnel_report(session, tz, filters, echo, by)
+    if format == "json":
+        return report
+    keys = [by, "service_name_en", "service_name_ar"] if by == "service" else [by]
+    columns = [*keys, *FUNNEL_MEASURES]
+    rows = [[g.model_dump().get(name) for name in columns] for g in report.groups]
+    return _csv_response(columns, rows, "funnel", echo)
