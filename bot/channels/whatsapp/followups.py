@@ -38,6 +38,7 @@ from bot.channels.whatsapp.render import render
 from bot.settings import Settings
 from bot.store import db
 from bot.store.deflections import hash_conversation, record_deflection
+from bot.store.handoffs import as_utc
 from bot.store.models import OPEN_STATES, DeflectionEvent, Followup, Handoff, utcnow
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def after_answer(sender: str, hashed: str, settings: Settings) -> None:
 def _question(row: Followup, client: GraphClient, template: str, now: datetime) -> dict | None:
     """The message asking: buttons inside the window, else the template (None: none configured)."""
     yes, no = f"followup:yes:{row.id}", f"followup:no:{row.id}"
-    if now - row.last_customer_at < WINDOW:
+    if now - as_utc(row.last_customer_at) < WINDOW:  # SQLite gives naive UTC times back
         buttons = [
             {"title": message("followup_yes", row.language), "payload": yes},
             {"title": message("followup_no", row.language), "payload": no},
