@@ -224,3 +224,23 @@ def test_another_senders_answer_goes_to_rasa_and_changes_nothing(client, graph):
     rasa = FakeRasa()
     handle(reply(f"followup:yes:{row.id}", sender="971500000009"), rasa, client)
     assert rasa.calls and rows()[0].state == "sent" and outcome() == "routed"
+
+
+def test_the_followups_command_sends_the_due_ones(client, graph, monkeypatch, capsys):
+    from bot.channels.whatsapp.__main__ import main
+
+    row = scheduled(client)
+    with db.session() as session:
+        session.get(Followup, row.id).due_at = utcnow() - timedelta(minutes=1)
+        session.commit()
+    graph.delivered.clear()
+    values = {
+        "GRAPH_API_URL": graph.url,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(f"DALEEL_{key}", value)
+    get_settings.cache_clear()
+    assert main(["followups", "--once"]) == 0
+    assert '"sent": 1' in capsys.readouterr().out and len(graph.delivered) == 1

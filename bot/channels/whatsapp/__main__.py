@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             followups.send_periodically(GraphClient.from_settings(settings), settings)
         sent = followups.send_due(GraphClient.from_settings(settings), settings)
         print(json.dumps({"sent": sent.sent, "cancelled": sent.cancelled, "failed": sent.failed, "retry": sent.retry}))
-        return 0
+        return 0 if sent.retry == 0 else 1
     twilio = TwilioClient.from_settings(settings) if settings.twilio_auth_token.get_secret_value() else None
     if command == "retry":
         done = retry_due(
