@@ -244,3 +244,20 @@ def test_the_followups_command_sends_the_due_ones(client, graph, monkeypatch, ca
     get_settings.cache_clear()
     assert main(["followups", "--once"]) == 0
     assert '"sent": 1' in capsys.readouterr().out and len(graph.delivered) == 1
+
+
+def test_every_followup_text_has_both_languages_and_the_arabic_no_latin_letters():
+    import re
+
+    import yaml
+
+    from bot.channels.whatsapp.messages import MESSAGES
+
+    texts = {k: v for k, v in yaml.safe_load(MESSAGES.read_text(encoding="utf-8")).items() if k.startswith("followup")}
+    assert len(texts) == 8 and all(set(v) == {"ar", "en"} for v in texts.values())
+    assert not [k for k, v in texts.items() if re.search("[A-Za-z]", v["ar"])]
+    assert all(
+        len(texts[k][lang]) <= 20
+        for k in ("followup_yes", "followup_no", "followup_in_person", "followup_person")
+        for lang in ("ar", "en")
+    )
