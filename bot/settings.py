@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     whatsapp_inbox_lease_seconds: float = 120.0
     whatsapp_inbox_retry_seconds: float = 30.0
     whatsapp_inbox_max_attempts: int = 10
+    # Follow-ups (bot/channels/whatsapp/followups.py): this long after a routed answer the customer is
+    # asked whether it worked (0: never). Inside Meta's 24-hour window with reply buttons; outside it
+    # only through this approved template (empty: not sent). `python -m bot.channels.whatsapp followups`
+    # sends the due ones every whatsapp_followup_poll_seconds; one is given up after max_attempts.
+    whatsapp_followup_delay_seconds: float = 7200.0
+    whatsapp_followup_template: str = ""
+    whatsapp_followup_poll_seconds: float = 60.0
+    whatsapp_followup_lease_seconds: float = 120.0
+    whatsapp_followup_max_attempts: int = 5
     # WhatsApp through Twilio (bot/api/webhooks/twilio.py): the same inbox, outbox and retries. An empty
     # auth token keeps the webhook closed. Twilio signs the exact public URL it calls: behind a proxy,
     # set twilio_webhook_url to it (empty: the URL the request arrived at).

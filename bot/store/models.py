@@ -195,3 +195,37 @@ class InboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(64), default="")
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     outcome: Mapped[str] = mapped_column(String(16), default="")  # "answered" | "gave_up"
+
+
+# A follow-up's states: waiting for its time, sent (asking whether it worked), answered by the
+# customer, or ended without an answer: cancelled (no longer fitting) or failed (Meta refused it).
+FOLLOWUP_STATES = ("scheduled", "sent", "answered", "cancelled", "failed")
+
+
+class Followup(Base):
+    """ "Did it work?" asked on WhatsApp some time after a routed answer (bot/channels/whatsapp/followups.py).
+
+    One per visit (conversation and service), so it is never scheduled twice. The number is kept only
+    until the follow-up is sent or ends; the row stays for counting, like the outbox's.
+    """
+
+    __tablename__ = "whatsapp_followups"
+    __table_args__ = (
+        UniqueConstraint("conversation_hash", "service_id", name="uq_followup_visit"),
+        CheckConstraint(f"state IN ({', '.join(repr(s) for s in FOLLOWUP_STATES)})", name="ck_followup_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    conversation_hash: Mapped[str] = mapped_column(String(64))  # the deflection event's (Rasa's pseudonym)
+    sender_hash: Mapped[str] = mapped_column(String(64), index=True)
+    recipient: Mapped[str] = mapped_column(String(64))  # blanked once sent or ended
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    service_id: Mapped[str] = mapped_column(String(128))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_customer_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # Meta's 24-hour window
+    state: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
+    leased_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(64), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

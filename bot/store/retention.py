@@ -2,7 +2,7 @@
 
 Deleted when older: Rasa's tracker events (its SQL tracker store's `events` table, when
 DALEEL_TRACKER_DATABASE_URL is set), the WhatsApp inbox, claimed message ids, outbox, per-sender
-states, the hand-off details and the agents' replies. The deflection events and the hand-offs'
+states, follow-ups, the hand-off details and the agents' replies. The deflection events and the hand-offs'
 timed steps stay: they are the counts, with no text and at most a salted hash of the conversation.
 
 A tracker event older than the period belongs to a session that has long ended (sessions expire
@@ -19,6 +19,7 @@ from sqlalchemy import column, create_engine, delete, inspect, table
 from bot.store import db
 from bot.store.models import (
     AgentReply,
+    Followup,
     Handoff,
     InboxMessage,
     OutboxMessage,
@@ -33,6 +34,7 @@ _STORE = (
     ("processed_ids", ProcessedMessage, ProcessedMessage.received_at),
     ("outbox", OutboxMessage, OutboxMessage.created_at),
     ("senders", SenderState, SenderState.updated_at),
+    ("followups", Followup, Followup.created_at),
     ("handoffs", Handoff, Handoff.created_at),
     ("agent_replies", AgentReply, AgentReply.created_at),
 )
@@ -45,6 +47,7 @@ class RetentionReport:
     processed_ids: int = 0
     outbox: int = 0
     senders: int = 0
+    followups: int = 0
     handoffs: int = 0
     agent_replies: int = 0
 

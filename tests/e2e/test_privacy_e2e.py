@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from bot.channels.whatsapp import followups
+from bot.channels.whatsapp.graph import GraphClient
+from bot.settings import get_settings
+from bot.store.models import utcnow
 from devtools import live
 from tests.support.services import missing_service
 from tests.support.twilio import FakeTwilio, form, settings_env
@@ -119,6 +124,11 @@ def test_no_personal_data_in_the_tracker_store_or_the_app_tables(stack, monkeypa
                 json={"sender": web_sender, "message": f"pay my dewa bill, call {PHONE} or mail {EMAIL}"},
             )
             assert chat.status_code == 200 and chat.json()["messages"]
+
+            # The routed answer on WhatsApp scheduled a follow-up, which holds the number until sent.
+            due = utcnow() + timedelta(seconds=get_settings().whatsapp_followup_delay_seconds + 60)
+            sent = followups.send_due(GraphClient.from_settings(get_settings()), get_settings(), now=due)
+            assert sent.sent == 1 and graph.delivered[-1]["to"] == META_SENDER
     finally:
         twilio.stop()
 

@@ -17,6 +17,7 @@ from bot.store import db
 from bot.store.models import (
     AgentReply,
     DeflectionEvent,
+    Followup,
     Handoff,
     InboxMessage,
     OutboxMessage,
@@ -71,6 +72,17 @@ def add_store_rows(tag: str, when) -> None:
                 ProcessedMessage(message_id=f"wamid.{tag}", received_at=when),
                 OutboxMessage(created_at=when, sender_hash=f"h-{tag}", recipient="", body={}),
                 SenderState(sender_hash=f"h-{tag}", language="en", offered=[], updated_at=when),
+                Followup(
+                    created_at=when,
+                    conversation_hash=f"c-{tag}",
+                    sender_hash=f"h-{tag}",
+                    recipient="",
+                    service_id="rta.driving_licence.renew",
+                    due_at=when,
+                    last_customer_at=when,
+                    state="sent",
+                    leased_until=when,
+                ),
                 Handoff(created_at=when, conversation_hash=f"c-{tag}", service_id=None, reason="asked_for_person"),
                 AgentReply(
                     created_at=when, handoff_id=1, request_key=f"key-{tag}", conversation_hash=f"c-{tag}", text="hi"
@@ -95,6 +107,7 @@ TABLES = (
     "whatsapp_processed_messages",
     "whatsapp_outbox",
     "whatsapp_senders",
+    "whatsapp_followups",
     "handoffs",
     "agent_replies",
 )
@@ -125,6 +138,7 @@ def test_old_rows_go_new_rows_stay(store_url, tracker_url):
         "processed_ids": 1,
         "outbox": 1,
         "senders": 1,
+        "followups": 1,
         "handoffs": 1,
         "agent_replies": 1,
     }
@@ -166,6 +180,7 @@ def test_the_command_uses_the_settings(database_url, tmp_path, monkeypatch):
             "processed_ids": 1,
             "outbox": 1,
             "senders": 1,
+            "followups": 1,
             "handoffs": 1,
             "agent_replies": 1,
         },

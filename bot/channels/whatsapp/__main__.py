@@ -1,6 +1,8 @@
 """`python -m bot.channels.whatsapp resend`: send the replies waiting in the outbox (e.g. from cron).
 `python -m bot.channels.whatsapp retry`: process the incoming messages left unfinished in the inbox (the app
-also does this at start-up and periodically)."""
+also does this at start-up and periodically).
+`python -m bot.channels.whatsapp followups`: send the due follow-ups ("did it work?"), every
+whatsapp_followup_poll_seconds until stopped (`--once`: one round, e.g. from cron)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import logging
 
 from bot.channels.rasa import rest_client
 from bot.channels.twilio.client import TwilioClient
+from bot.channels.whatsapp import followups
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.inbox import retry_due
 from bot.channels.whatsapp.outbox import resend
@@ -20,12 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.channels.whatsapp", description=__doc__)
     parser.add_argument(
         "command",
-        choices=["resend", "retry"],
-        help="resend the replies kept in the outbox, or retry the unfinished incoming messages",
+        choices=["resend", "retry", "followups"],
+        help="resend the replies kept in the outbox, retry the unfinished incoming messages, or send follow-ups",
     )
-    command = parser.parse_args(argv).command
+    parser.add_argument("--once", action="store_true", help="followups: one round instead of a loop")
+    arguments = parser.parse_args(argv)
+    command = arguments.command
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    if command == "followups":
+        if not arguments.once:
+            followups.send_periodically(GraphClient.from_settings(settings), settings)
+        sent = followups.send_due(GraphClient.from_settings(settings), settings)
+        print(json.dumps({"sent": sent.sent, "cancelled": sent.cancelled, "failed": sent.failed, "retry": sent.retry}))
+        return 0 if sent.retry == 0 else 1
     twilio = TwilioClient.from_settings(settings) if settings.twilio_auth_token.get_secret_value() else None
     if command == "retry":
         done = retry_due(

@@ -23,6 +23,23 @@ class Transient(SendFailed):
     """Worth another attempt: 5xx, 429, a timeout or a connection error."""
 
 
+class Refused(SendFailed):
+    """Meta refused the message (a 4xx other than 429): sending it again would not help. `code` is
+    Meta's error code (e.g. 132001, a template that does not exist), 0 when the answer has none."""
+
+    def __init__(self, reason: str, code: int = 0):
+        super().__init__(reason)
+        self.code = code
+
+
+def _error_code(response: httpx.Response) -> int:
+    try:
+        code = response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return 0
+    return code if isinstance(code, int) else 0
+
+
 def _transient(exc: BaseException) -> bool:
     return isinstance(exc, Transient)
 
@@ -50,7 +67,7 @@ def post_once(url: str, **request) -> None:
     if response.status_code >= 500 or response.status_code == 429:
         raise Transient(f"http {response.status_code}")
     if response.status_code >= 400:
-        raise SendFailed(f"http {response.status_code}")
+        raise Refused(f"http {response.status_code}", _error_code(response))
 
 
 @dataclass

@@ -10,12 +10,14 @@ import logging
 from bot.channels.pseudonym import pseudonym
 from bot.channels.rasa import RasaClient, RasaUnavailable
 from bot.channels.twilio.client import TwilioClient
+from bot.channels.whatsapp import followups
 from bot.channels.whatsapp.graph import GraphClient
 from bot.channels.whatsapp.messages import message as template
 from bot.channels.whatsapp.outbox import deliver
 from bot.channels.whatsapp.payload import Incoming
 from bot.channels.whatsapp.render import chosen_payload, render, text_bodies
 from bot.channels.whatsapp.state import State, load_state, save_state, sender_hash
+from bot.settings import get_settings
 from bot.store.handoffs import attach_recipient
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ def handle(message: Incoming, ask: RasaClient, client: GraphClient | TwilioClien
         logger.info("whatsapp %s message answered with text-only notice: sender=%s", message.message_type, hashed[:12])
         deliver(client, message.sender, hashed, text_bodies(template("unsupported", state.language), client.text_limit))
         return
+    if followups.answer(message, hashed, client):  # "did it work?" is answered here, not by Rasa
+        return
     text = message.text
     if message.kind == "text":
         text = chosen_payload(text, state.offered) or text
@@ -60,3 +64,8 @@ def handle(message: Incoming, ask: RasaClient, client: GraphClient | TwilioClien
     rendered = render(replies, state.language, client.interactive, client.text_limit)
     save_state(hashed, State(rendered.language, rendered.offered))
     deliver(client, message.sender, hashed, rendered.bodies)
+    if isinstance(client, GraphClient):  # follow-ups go through the Cloud API only (buttons, templates)
+        try:
+            followups.after_answer(message.sender, hashed, get_settings())
+        except Exception as exc:  # noqa: BLE001  (the answer is sent: handling it again would send it twice)
+            logger.error("whatsapp follow-up not scheduled: sender=%s error=%s", hashed[:12], type(exc).__name__)
