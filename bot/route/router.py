@@ -39,6 +39,8 @@ GENERAL_REQUESTS = Path(__file__).resolve().parent / "lexicon" / "general_reques
 # Clarification choices: the most-used services first, then by score.
 DEMAND_RANK = {"high": 0, "medium": 1, "low": 2}
 VAGUE_DEPTH = 30
+# A word in this many entities' names ("dubai", "authority", "هيئة") names none of them.
+SHARED_ENTITY_WORD = 3
 # Asking with choices when the scope model is unsure (p 0.2-0.5) instead of refusing was measured on the
 # calibrate halves (needs, blind): no top-1 gain, out of scope -1 to -4 messages of 34/48. Not done.
 # The learned retriever's decision (about -1..1) beside BM25's score over the best one's (0..1). Measured on
@@ -96,6 +98,20 @@ def load_general_words(analyser: Analyser, path: Path = GENERAL_REQUESTS) -> tup
     return stems, frozenset(normalise_for_matching(word) for word in words)
 
 
+def entity_name_stems(catalogue: Catalogue, analyser: Analyser) -> dict[str, frozenset[str]]:
+    """Each entity's words, from its names and aliases, as stems (analysed like messages), less the words
+    of its services' names: "الإقامة" names GDRFA but also its residence services, "فاتورة" DEWA's bill."""
+    named: dict[str, set[str]] = {}
+    for service in catalogue.services:
+        code = service.id.split(".", 1)[0]
+        for name in (service.name_en, service.name_ar):
+            named.setdefault(code, set()).update(unit.word for unit in analyser.units(name))
+    return {
+        code: frozenset(unit.word for name in (e.name_en, e.name_ar, *e.aliases.all()) for unit in analyser.units(name))
+        for code, e in catalogue.entities.items()
+    }
+
+
 class Router:
     def __init__(
         self,
@@ -114,6 +130,15 @@ class Router:
         self.general_stems, self.general_words = load_general_words(analyser)
         active = [s for s in catalogue.services if s.status == "active"]
         self.most_used = sorted(active, key=lambda s: DEMAND_RANK[s.demand])[: 1 + ALTERNATIVES]
+        self.entity_stems = entity_name_stems(catalogue, analyser)
+        counts: dict[str, int] = {}
+        for stems in self.entity_stems.values():
+            for stem in stems:
+                counts[stem] = counts.get(stem, 0) + 1
+        self.shared_entity_stems = frozenset(stem for stem, n in counts.items() if n >= SHARED_ENTITY_WORD)
+        self.services_of: dict[str, list[Service]] = {}
+        for service in active:
+            self.services_of.setdefault(service.id.split(".", 1)[0], []).append(service)
 
     def only_general_words(self, text: str, analysed: list[Unit]) -> bool:
         """Words that ask for a service and nothing that says which one (`analysed`: the text's units)."""
@@ -122,6 +147,15 @@ class Router:
         return all(stem in self.general_stems for stem in stems) and (
             bool(stems) or any(word in self.general_words for word in written)
         )
+
+    def named_entity(self, analysed: list[Unit]) -> str | None:
+        """The one entity a message only names ("dewa", "el jawazat", "بلدية دبي"); None when it says more
+        or names several."""
+        stems = {unit.word for unit in analysed}
+        if not stems - self.shared_entity_stems:
+            return None
+        named = [code for code, names in self.entity_stems.items() if stems <= names and code in self.services_of]
+        return named[0] if len(named) == 1 else None
 
     def which_service(self, hits: list[Hit], request_id: str | None, language: str) -> RouteAnswer:
         """Ask which service: the matching services (else the most used), the most used first."""
@@ -182,6 +216,16 @@ class Router:
         if self.only_general_words(text, analysed):  # every service using the words may be meant: look deeper
             matching = [hit for hit in self.index.search(units, k=VAGUE_DEPTH) if hit.score >= MIN_SCORE]
             return self.which_service(matching, request_id, language)
+        entity = self.named_entity(analysed)
+        if entity is not None:  # any of its services may be meant: the most used first, then the best matching
+            found = [
+                hit.service
+                for hit in self.index.search(units, k=VAGUE_DEPTH)
+                if hit.service.id.startswith(entity + ".")
+            ]
+            services = found + [s for s in self.services_of[entity] if s not in found]
+            services = sorted(services, key=lambda s: DEMAND_RANK[s.demand])
+            return self.choices(services[: 1 + ALTERNATIVES], request_id, language)
         candidates = [hit for hit in self.index.search(units, k=RERANK_DEPTH) if hit.score >= MIN_SCORE]
         hits = candidates[: 1 + ALTERNATIVES]
         evidence = [self.index.evidence(units, hit.service) for hit in hits]

@@ -264,6 +264,32 @@ def test_fresh_labelled_cases_stay_accurate(router, tmp_path, split):
 
 
 @pytest.mark.parametrize(
+    "text, entity",
+    [
+        ("dewa", "dewa"),
+        ("i need something from rta", "rta"),
+        ("el hijra", "gdrfa"),
+        ("\u0628\u0644\u062f\u064a\u0629 \u062f\u0628\u064a", "dm"),  # بلدية دبي
+    ],
+)
+def test_a_message_that_only_names_an_entity_asks_with_its_most_used_services(router, text, entity):
+    answer = router.route(text)
+    offered = [answer.service, *answer.alternatives]
+    assert answer.out_of_scope is False and answer.needs_clarification is True
+    assert {o.entity for o in offered} == {entity} and len(offered) >= 3
+    rank = {"high": 0, "medium": 1, "low": 2}
+    ranks = {s.id: rank[s.demand] for s in router.catalogue.services if s.status == "active"}
+    entity_best = min(r for sid, r in ranks.items() if sid.startswith(entity + "."))
+    assert [ranks[o.id] for o in offered] == sorted(ranks[o.id] for o in offered)
+    assert ranks[offered[0].id] == entity_best
+
+
+def test_an_entity_word_beside_a_service_word_is_not_only_the_entity(router):
+    assert router.named_entity(router.analyser.units("pay dewa bill")) is None
+    assert router.named_entity(router.analyser.units("dubai")) is None  # in many entities' names
+
+
+@pytest.mark.parametrize(
     "text", ["I want a certificate", "\u0627\u0628\u064a \u062a\u0635\u0631\u064a\u062d"]
 )  # ابي تصريح
 def test_only_general_service_words_ask_which_service(router, text):
