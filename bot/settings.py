@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     chat_rasa_timeout_seconds: float = 30.0
     # How often the open chat widget asks for a person's replies (the agent console).
     chat_agent_poll_seconds: float = 4.0
+    # A kept conversation idle longer than this, reopened: the widget tells the assistant (/returned), which
+    # asks again whether a routed answer worked.
+    chat_return_after_minutes: float = 30.0
     ambassador_secrets: dict[str, SecretStr] = {}
     session_secret: SecretStr = SecretStr("")
     ambassador_session_hours: float = 12.0

@@ -3,6 +3,8 @@
  * On another site it adds a launcher button that opens the chat page (/chat?embed=1) in a frame;
  * on the chat page itself (#daleel-chat) it runs the conversation: POST /api/v1/chat, and polls
  * POST /api/v1/chat/agent-messages for what a person of the team (the agent console) writes.
+ * A kept conversation reopened after a pause (data-return-after-ms) sends the silent payload /returned
+ * once, so the assistant can ask again whether its last answer worked.
  * Untrusted text is only ever set as text (textContent), never as HTML. */
 (function () {
   "use strict";
@@ -89,11 +91,15 @@
     var send = document.getElementById("chat-send");
     var agentApi = chat.getAttribute("data-agent-api");
     var agentPoll = parseInt(chat.getAttribute("data-agent-poll-ms"), 10) || 5000;
+    var returnAfter = parseInt(chat.getAttribute("data-return-after-ms"), 10) || 30 * 60 * 1000;
     var state = load();
     var busy = false;
     var polling = false;
 
     render();
+    if (state.messages.length && state.lastAt && Date.now() - state.lastAt > returnAfter) {
+      ask(null, "/returned");
+    }
     setInterval(pollAgent, agentPoll);
     if (window.matchMedia("(pointer: fine)").matches) { input.focus(); }  // no surprise keyboard on phones
 
@@ -102,7 +108,7 @@
       var text = input.value.trim();
       if (text && !busy) {
         input.value = "";
-        say(text, text);
+        ask(text, text);
       }
     });
     input.addEventListener("keydown", function (event) {
@@ -118,9 +124,11 @@
       input.focus();
     });
 
-    function say(shown, message) {
-      state.messages.push({from: "user", text: shown});
-      save();
+    // `shown` is the customer's bubble; null for a silent payload (/returned), which shows only the answer
+    // and, failing, no error: the customer asked nothing.
+    function ask(shown, message) {
+      if (shown !== null) { state.messages.push({from: "user", text: shown}); }
+      save();  // also stamps lastAt: a reload now does not send /returned again
       render();
       setBusy(true);
       showStatus(labels.typing, false);
@@ -140,6 +148,7 @@
           render();
         })
         .catch(function (error) {
+          if (shown === null) { showStatus("", false); return; }
           showStatus(error.message === "invalid" ? labels.invalid : labels.error, true);
         })
         .then(function () {
@@ -216,7 +225,7 @@
           button.disabled = !live;
           button.addEventListener("click", function () {
             if (!busy) {
-              say(b.title, b.payload);
+              ask(b.title, b.payload);
               input.focus();  // the clicked button is gone after the re-render
             }
           });
@@ -249,6 +258,7 @@
 
     function save() {
       state.messages = state.messages.slice(-MAX_KEPT);
+      state.lastAt = Date.now();  // the conversation's last activity (what /returned is measured from)
       try { localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
     }
   }

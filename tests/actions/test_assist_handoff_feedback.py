@@ -59,6 +59,18 @@ def test_ask_feedback_only_after_routing(recorder):
     assert responses(dispatcher) == []
 
 
+def test_back_to_the_web_chat_asks_again_only_while_feedback_is_pending(recorder):
+    """/returned (the widget, after a pause) asks "did it help?" again for an unanswered routed answer only."""
+    pending = make_tracker("followup_in_focus", text="/returned", intent="returned")
+    dispatcher, events = run(ActionAskFeedback(), pending)
+    assert responses(dispatcher) == ["utter_ask_feedback"]
+    assert events == []  # still pending: the yes/no that follows is the answer
+    answered = make_tracker("followup_in_focus", text="/returned", intent="returned", feedback_pending=False)
+    dispatcher, _ = run(ActionAskFeedback(), answered)
+    assert responses(dispatcher) == []
+    assert recorder.deflections == []
+
+
 def test_affirm_confirms(recorder):
     tracker = make_tracker("followup_in_focus", text="yes", intent="affirm")
     dispatcher, events = run(ActionFeedback(), tracker)

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 
 from bot.api.sessions import DEV_CENTRE, DEV_SECRET
 from devtools.live import query
-from tests.support.browser import SHOTS
+from tests.support.browser import SHOTS, app_under_uvicorn
+from tests.support.rasa_api import TOKEN, FakeRasaApi
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 780}
@@ -233,6 +234,71 @@ def test_chat_says_so_when_the_assistant_is_down(app_without_rasa, browser, page
     expect(page.locator(".msg-user .bubble")).to_have_count(1)  # the message is kept, nothing made up
     expect(page.locator(".msg-bot")).to_have_count(0)
     expect(page.locator("#chat-send")).to_be_enabled()
+
+
+@pytest.fixture
+def fake_rasa():
+    fake = FakeRasaApi().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def app_with_fake_rasa(fake_rasa, database_url, tmp_path):
+    """The real app (its own database: the widget polls for a person's replies) with the fake Rasa."""
+    env = {"DALEEL_RASA_URL": fake_rasa.url, "DALEEL_RASA_TOKEN": TOKEN, "DALEEL_DATABASE_URL": database_url}
+    with app_under_uvicorn(tmp_path / "app.log", "/chat", env) as url:
+        yield url
+
+
+def kept_conversation(page, app_url: str, minutes_ago: float) -> None:
+    """localStorage holding a conversation whose last message (a "did it help?") is `minutes_ago` old."""
+    page.goto(f"{app_url}/chat?lang=en")  # the origin whose storage the widget reads
+    kept = {
+        "sender": "returning-customer-1",
+        "agentAfter": 0,
+        "lastAt": int((time.time() - minutes_ago * 60) * 1000),
+        "messages": [
+            {"from": "user", "text": "renew my driving licence"},
+            {"from": "bot", "text": "Did this help?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+        ],
+    }
+    page.evaluate("kept => localStorage.setItem('daleel.chat.v1', JSON.stringify(kept))", kept)
+
+
+def test_chat_tells_the_assistant_once_when_the_customer_comes_back(
+    app_with_fake_rasa, fake_rasa, browser, page_errors
+):
+    fake_rasa.replies = [
+        {
+            "text": "Did this help?",
+            "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        }
+    ]
+    page = new_page(browser, page_errors, PHONE)
+    kept_conversation(page, app_with_fake_rasa, minutes_ago=45)
+    page.reload()
+    expect(page.locator(".msg-bot .bubble")).to_have_count(2, timeout=20_000)  # the assistant's question again
+    assert fake_rasa.said == [("web-returning-customer-1", "/returned")]
+    expect(page.locator(".msg-user .bubble")).to_have_count(1)  # the payload is no customer bubble
+    page.locator(".msg-bot").last.locator(".choice", has_text="No").click()
+    expect(page.locator(".msg-user .bubble").last).to_have_text("No")
+    expect(page.locator(".msg-bot .bubble")).to_have_count(3, timeout=20_000)  # the answer to "No"
+    assert fake_rasa.said[-1] == ("web-returning-customer-1", "/deny")
+    page.reload()  # just active: not "back" again
+    expect(page.locator(".chat-log .bubble")).to_have_count(5)
+    assert [message for _, message in fake_rasa.said] == ["/returned", "/deny"]
+    assert page_errors == []
+
+
+def test_chat_back_within_the_pause_sends_nothing(app_with_fake_rasa, fake_rasa, browser, page_errors):
+    page = new_page(browser, page_errors, PHONE)
+    kept_conversation(page, app_with_fake_rasa, minutes_ago=10)
+    page.reload()
+    expect(page.locator(".chat-log .bubble")).to_have_count(2)
+    page.wait_for_timeout(1000)
+    assert fake_rasa.said == []
+    assert page_errors == []
 
 
 # --- the ambassadors' lookup page --------------------------------------------------------------------

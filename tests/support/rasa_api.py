@@ -1,4 +1,5 @@
-"""A fake of Rasa's HTTP API for the agent console's tests: trackers to read, events posted, the token checked."""
+"""A fake of Rasa's HTTP API for the agent console's and the web chat's tests: trackers to read, events
+posted, messages to the REST webhook (answered with `replies`), the token checked."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ TOKEN = "fake-rasa-token"
 
 class FakeRasaApi:
     """GET /conversations/{id}/tracker answers `trackers[id]` events; POST .../tracker/events records them.
-    A wrong or missing `?token=` is a 401, as Rasa's own; `down` answers 503 to everything."""
+    POST /webhooks/rest/webhook records (sender, message) in `said` and answers `replies` (a Bearer token, as
+    bot/channels/rasa.py sends it). A wrong or missing token is a 401, as Rasa's own; `down` answers 503."""
 
     def __init__(self):
         self.trackers: dict[str, list[dict]] = {}
         self.posted: list[tuple[str, list]] = []  # (conversation id, events)
+        self.said: list[tuple[str, str]] = []  # (sender, message) to the REST webhook
+        self.replies: list[dict] = []
         self.down = False
         self._lock = threading.Lock()
         fake = self
@@ -46,8 +50,21 @@ class FakeRasaApi:
                 if conversation is not None:
                     self._answer(200, {"sender_id": conversation, "events": fake.trackers.get(conversation, [])})
 
+            def _webhook(self, body: dict) -> None:
+                if fake.down:
+                    self._answer(503, {"status": "failure"})
+                elif self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                    self._answer(401, {"status": "failure", "reason": "NotAuthenticated"})
+                else:
+                    with fake._lock:
+                        fake.said.append((body["sender"], body["message"]))
+                    self._answer(200, fake.replies)
+
             def do_POST(self):  # noqa: N802
                 events = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"[]")
+                if urlsplit(self.path).path == "/webhooks/rest/webhook":
+                    self._webhook(events)
+                    return
                 conversation = self._conversation()
                 if conversation is not None:
                     with fake._lock:

@@ -18,6 +18,11 @@ def chat_page(
     request: Request, settings: SettingsDep, lang: str | None = None, embed: Annotated[bool, Query()] = False
 ) -> HTMLResponse:
     language = page_language(request, lang)
-    context = {"lang": language, "embed": embed, "agent_poll_ms": int(settings.chat_agent_poll_seconds * 1000)}
+    context = {
+        "lang": language,
+        "embed": embed,
+        "agent_poll_ms": int(settings.chat_agent_poll_seconds * 1000),
+        "return_after_ms": int(settings.chat_return_after_minutes * 60_000),
+    }
     # May be framed by partner sites (DALEEL_CHAT_FRAME_ANCESTORS): bot/api/security.py.
     return TEMPLATES.TemplateResponse(request, "chat.html", context)
