@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server and the FastAPI app; Ctrl-C stops all three.
+# Starts the action server, the Rasa server, the FastAPI app and the WhatsApp follow-up worker; Ctrl-C stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/log
@@ -38,6 +38,9 @@ pids+=($!)
 # DALEEL_FORWARDED_ALLOW_IPS (bot/api/main.py).
 .venv/bin/uvicorn bot.api.main:app --host "$HOST" --port "$APP_PORT" --no-proxy-headers >var/log/app.log 2>&1 &
 pids+=($!)
+# WhatsApp's "did it work?" follow-ups from the database schedule (each due one is leased by one worker).
+.venv/bin/python -m bot.channels.whatsapp followups >var/log/followups.log 2>&1 &
+pids+=($!)
 
 echo "==> waiting for the services (Rasa takes about 30 s to load its model)"
 for url in "http://$HOST:$APP_PORT/healthz" "http://$HOST:$ACTIONS_PORT/health" "http://$DALEEL_RASA_HOST:$RASA_PORT/"; do
@@ -51,6 +54,7 @@ cat <<MSG
     FastAPI app       http://$HOST:$APP_PORT   (route API: POST /api/v1/route, docs: /docs)
     Rasa server       http://$DALEEL_RASA_HOST:$RASA_PORT  (for the app only: every request needs DALEEL_RASA_TOKEN)
     Action server     http://$HOST:$ACTIONS_PORT
+    Follow-up worker  WhatsApp's "did it work?" messages (var/log/followups.log)
     Press Ctrl-C to stop all of them.
 MSG
 wait -n "${pids[@]}" || true
