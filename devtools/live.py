@@ -144,8 +144,12 @@ def start(
     )
     for name, (command, _) in commands.items():
         log = (workdir / f"{name}.log").open("w")
+        # A session of its own: Sanic (the action server, Rasa) gives up on workers that do not start
+        # within 30 s, as on a loaded machine, with os.killpg(SIGKILL), which took pytest down with it.
         stack.processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         )
     try:
         for (name, (_, url)), process in zip(commands.items(), stack.processes):
