@@ -100,7 +100,15 @@ def start(
     rasa_token = environment["DALEEL_RASA_TOKEN"]
     commands = {
         "actions": (
-            [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            [
+                str(ROOT / ".venv/bin/python"),
+                "-m",
+                "devtools.action_server",
+                "--actions",
+                "actions",
+                "--port",
+                str(actions_port),
+            ],
             f"http://127.0.0.1:{actions_port}/health",
         )
     }
