@@ -100,7 +100,15 @@ def start(
     rasa_token = environment["DALEEL_RASA_TOKEN"]
     commands = {
         "actions": (
-            [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            [
+                str(ROOT / ".venv/bin/python"),
+                "-m",
+                "devtools.action_server",
+                "--actions",
+                "actions",
+                "--port",
+                str(actions_port),
+            ],
             f"http://127.0.0.1:{actions_port}/health",
         )
     }
@@ -144,8 +152,12 @@ def start(
     )
     for name, (command, _) in commands.items():
         log = (workdir / f"{name}.log").open("w")
+        # A session of its own: Sanic (the action server, Rasa) gives up on workers that do not start
+        # within 30 s, as on a loaded machine, with os.killpg(SIGKILL), which took pytest down with it.
         stack.processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         )
     try:
         for (name, (_, url)), process in zip(commands.items(), stack.processes):
