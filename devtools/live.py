@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -186,13 +187,21 @@ def migrate(database_url: str) -> None:
 
 
 def stop(stack: LiveStack) -> None:
+    """Each process leads a session of its own (start): signalling its group stops its workers too."""
     for process in stack.processes:
-        process.terminate()
+        _signal_group(process, signal.SIGTERM)
     for process in stack.processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
+
+
+def _signal_group(process: subprocess.Popen, number: int) -> None:
+    try:
+        os.killpg(process.pid, number)
+    except ProcessLookupError:  # already gone, workers and all
+        pass
 
 
 # --- throwaway PostgreSQL databases (tests and benchmarks) ------------------------------------
