@@ -15,7 +15,7 @@ echo "==> rasa data validate"
 .venv-rasa/bin/rasa data validate
 
 echo "==> Rasa test stories (--fail-on-prediction-errors)"
-.venv/bin/python -m rasa_sdk --actions actions --port 5056 >var/log/test-actions.log 2>&1 &
+.venv/bin/python -m devtools.action_server --actions actions --port 5056 >var/log/test-actions.log 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:5056/health >/dev/null 2>&1 && break; sleep 1; done
