@@ -150,9 +150,9 @@ class Router:
 
     def named_entity(self, analysed: list[Unit]) -> str | None:
         """The one entity a message only names ("dewa", "el jawazat", "بلدية دبي"); None when it says more
-        or names several."""
+        or names several, or asks for something: an alias may hold a service's words ("government fees")."""
         stems = {unit.word for unit in analysed}
-        if not stems - self.shared_entity_stems:
+        if not stems - self.shared_entity_stems or stems & self.general_stems:
             return None
         named = [code for code, names in self.entity_stems.items() if stems <= names and code in self.services_of]
         return named[0] if len(named) == 1 else None
