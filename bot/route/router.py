@@ -99,13 +99,7 @@ def load_general_words(analyser: Analyser, path: Path = GENERAL_REQUESTS) -> tup
 
 
 def entity_name_stems(catalogue: Catalogue, analyser: Analyser) -> dict[str, frozenset[str]]:
-    """Each entity's words, from its names and aliases, as stems (analysed like messages), less the words
-    of its services' names: "الإقامة" names GDRFA but also its residence services, "فاتورة" DEWA's bill."""
-    named: dict[str, set[str]] = {}
-    for service in catalogue.services:
-        code = service.id.split(".", 1)[0]
-        for name in (service.name_en, service.name_ar):
-            named.setdefault(code, set()).update(unit.word for unit in analyser.units(name))
+    """Each entity's words, from its names and aliases, as stems (analysed like messages)."""
     return {
         code: frozenset(unit.word for name in (e.name_en, e.name_ar, *e.aliases.all()) for unit in analyser.units(name))
         for code, e in catalogue.entities.items()
