@@ -27,6 +27,9 @@ FUZZY_CUTOFF = 84
 ENGLISH_ZIPF = 3.0
 # A match on the skeleton alone (another spelling or form of the word) is half the evidence.
 SKELETON_ONLY_WEIGHT = 0.5
+# A word the catalogue never uses that the thesaurus gives a concept the service carries ("roadworthiness":
+# vehicle inspection) is another word for it: half the evidence, like another spelling, and not unknown.
+CONCEPT_ONLY_WEIGHT = 0.5
 MAX_ZIPF = 7.0
 # One-letter prepositions and conjunctions written onto a word, and their pairs ("وب", "فل"), longest first.
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "ب", "ل", "ك", "ف", "و")
@@ -93,7 +96,7 @@ class Evidence:
     phrase: float  # F1 of the service's closest name or synonym against the message, 0..1
     everyday: int = 0  # words of the everyday-domain lexicon (flights, hotels, gyms, weather...)
     words: int = 0  # content words in the message
-    unknown: int = 0  # of them, words the catalogue never uses in any form (dialect, typos, other topics)
+    unknown: int = 0  # of them, words the catalogue never uses in any form, concepts included (typos, other topics)
     sharpest: float = 0.0  # the highest keyness of one matched word
 
 
@@ -249,14 +252,14 @@ class ServiceIndex:
         everyday = unknown = 0
         for unit in units:
             weight, matched = self._evidence(unit, doc)
-            unknown += not any(form in self._vocab for form in unit.word_forms())
+            unknown += not any(form in self._vocab for form in unit.forms())
             if unit.word in self._everyday_words:  # "gym", "فندق", "netflix": never a service's evidence
                 everyday += 1
                 total += max(weight, EVERYDAY_WEIGHT * self._max_idf)
                 continue
             total += weight
             found += matched
-            if matched:
+            if matched and (unit.word in doc or unit.key in doc):  # a concept says what it means, not how rare
                 keyness = self._keyness(unit, doc)
                 domain += keyness * (matched / weight)
                 sharpest = max(sharpest, keyness)
@@ -299,4 +302,8 @@ class ServiceIndex:
             weight = self._idf[unit.key]
             return weight, weight * SKELETON_ONLY_WEIGHT
         rarity = max(0.0, 1.0 - self.everyday_zipf(unit) / MAX_ZIPF)
-        return self._max_idf * max(rarity, 0.1), 0.0
+        weight = self._max_idf * max(rarity, 0.1)
+        unknown_word = not any(form in self._vocab for form in unit.word_forms())
+        if unknown_word and any(concept in doc for concept in unit.concepts):
+            return weight, weight * CONCEPT_ONLY_WEIGHT
+        return weight, 0.0

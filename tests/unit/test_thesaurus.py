@@ -59,6 +59,13 @@ def test_a_word_the_catalogue_never_uses_reaches_its_service_through_its_concept
     assert not any(form in router.index._vocab for form in without[0].forms())
 
 
+def test_a_word_known_only_through_its_concept_is_half_evidence_not_an_unknown_word(router):
+    units = router.index.query_units("roadworthiness test")
+    service = router.catalogue.by_id()["rta.vehicle_inspection.test"]
+    evidence = router.index.evidence(units, service)
+    assert evidence.unknown == 0 and 0 < evidence.coverage < 1
+
+
 def test_scope_evidence_weighs_the_message_words_not_their_concepts(router):
     """An everyday message with a thesaurus word stays out of scope: concepts rank, words decide scope."""
     assert router.route("my sister loves her new sports car, it is so fast").out_of_scope
