@@ -4,6 +4,9 @@ Arabic beside the English: a channel without its own name_ar, and a service with
 documents_ar, take them from glossary.yml (one reviewed mapping per distinct English string); a
 record's own Arabic always wins. A service's documents take Arabic only when every item is in the
 glossary, so documents_ar is either complete and in order, or empty (and the quality gate says so).
+
+Links the same way: an app channel without its own url takes its app's store listing from
+app_listings.yml, when that app has a listing sources show.
 """
 
 from __future__ import annotations
@@ -15,13 +18,23 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from service_catalog.schema import Channel, Entity, EntityFile, Service, SituationsFile, Synonyms
+from service_catalog.schema import (
+    AppListingsFile,
+    Channel,
+    ChannelKind,
+    Entity,
+    EntityFile,
+    Service,
+    SituationsFile,
+    Synonyms,
+)
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CATALOGUE_DIR / "data"
 ENTITIES_FILE = CATALOGUE_DIR / "entities.yml"
 GLOSSARY_FILE = CATALOGUE_DIR / "glossary.yml"
 GLOSSARY_SECTIONS = ("channels", "documents")
+APP_LISTINGS_FILE = CATALOGUE_DIR / "app_listings.yml"
 
 
 class CatalogueError(ValueError):
@@ -160,6 +173,32 @@ def with_arabic(service: Service, glossary: Glossary) -> Service:
     return service.model_copy(update=update) if update else service
 
 
+def load_app_listings(path: Path = APP_LISTINGS_FILE) -> dict[str, str]:
+    """App name -> the store listing its app channels link to."""
+    data, text = _parse(path)
+    return {name: listing.url for name, listing in _validate(AppListingsFile, data, path, text).apps.items()}
+
+
+def app_name(channel_name: str) -> str:
+    """ "Dubai REST app (follow-up)" is the Dubai REST app: a bracketed note says how, not which app."""
+    return channel_name.split(" (", 1)[0].strip()
+
+
+def _channel_with_listing(channel: Channel, listings: dict[str, str]) -> Channel:
+    if channel.kind is not ChannelKind.app or channel.url:
+        return channel
+    url = listings.get(app_name(channel.name))
+    return channel.model_copy(update={"url": url}) if url else channel
+
+
+def with_app_listings(record: Service | Entity, listings: dict[str, str]) -> Service | Entity:
+    """The record with its app channels' store listings filled in where it gives no link of its own."""
+    channels = [_channel_with_listing(c, listings) for c in record.channels]
+    if all(new is old for new, old in zip(channels, record.channels)):
+        return record
+    return record.model_copy(update={"channels": channels})
+
+
 def entity_with_arabic(entity: Entity, glossary: Glossary) -> Entity:
     channels = [_channel_with_arabic(c, glossary) for c in entity.channels]
     if all(new is old for new, old in zip(channels, entity.channels)):
@@ -218,11 +257,17 @@ def load_catalogue(
     entities_file: Path = ENTITIES_FILE,
     glossary_file: Path | None = GLOSSARY_FILE,
     situations_dir: Path | None = None,
+    app_listings_file: Path | None = APP_LISTINGS_FILE,
 ) -> Catalogue:
-    """The validated catalogue; glossary_file=None loads it without the glossary's Arabic. Situations come
-    from situations_dir (default: situations/ beside data_dir, when there is one)."""
+    """The validated catalogue; glossary_file=None loads it without the glossary's Arabic, and
+    app_listings_file=None without the apps' store links. Situations come from situations_dir (default:
+    situations/ beside data_dir, when there is one)."""
     glossary = load_glossary(glossary_file) if glossary_file is not None else EMPTY_GLOSSARY
-    entities = {code: entity_with_arabic(e, glossary) for code, e in load_entities(entities_file).items()}
+    listings = load_app_listings(app_listings_file) if app_listings_file is not None else {}
+    entities = {
+        code: with_app_listings(entity_with_arabic(e, glossary), listings)
+        for code, e in load_entities(entities_file).items()
+    }
     services: list[Service] = []
     seen: dict[str, Path] = {}
     for path in sorted(data_dir.glob("*.yml")):
@@ -232,7 +277,7 @@ def load_catalogue(
                     path, None, f"duplicate service id {service.id!r} (also in {seen[service.id].name})"
                 )
             seen[service.id] = path
-            services.append(with_arabic(service, glossary))
+            services.append(with_app_listings(with_arabic(service, glossary), listings))
     if not services:
         raise CatalogueError(data_dir, None, "no services found")
     situations_dir = situations_dir or data_dir.parent / "situations"

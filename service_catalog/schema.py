@@ -10,6 +10,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+# An app channel's link is its listing in one of the two stores (service_catalog/app_listings.yml).
+STORE_HOSTS = frozenset({"apps.apple.com", "play.google.com"})
+STORE_LINK = re.compile(r"^https://(apps\.apple\.com/[a-z]{2}/app/|play\.google\.com/store/apps/details\?id=)\S+$")
 URL_PATTERN = re.compile(r"^(https?://[^\s/$.?#][^\s]*|[a-z][a-z0-9+.-]*://[^\s]+|tel:\+?[0-9]+)$")
 
 
@@ -158,3 +161,27 @@ class Entity(Strict):
     # Official hosts beyond those of the channel URLs (a subsidiary's or an older site: dubaicsd.ae for DFM);
     # a host covers its subdomains. Used by the quality gate to refuse third-party customer links.
     domains: list[str] = []
+
+
+def is_store_listing(url: str | None) -> bool:
+    return bool(url and STORE_LINK.match(url))
+
+
+class AppListing(Strict):
+    """An app's store listing (service_catalog/app_listings.yml): the link its app channels give."""
+
+    url: str
+    also: list[str] = []  # the same app in the other store
+    evidence: str = Field(min_length=10)
+
+    @field_validator("url", "also")
+    @classmethod
+    def _store_links(cls, value: str | list[str]) -> str | list[str]:
+        for url in [value] if isinstance(value, str) else value:
+            if not is_store_listing(url):
+                raise ValueError(f"not an App Store or Google Play listing: {url!r}")
+        return value
+
+
+class AppListingsFile(Strict):
+    apps: dict[str, AppListing]

@@ -19,7 +19,7 @@ from bot.text.normalise import normalise_for_matching
 from bot.text.redact import mask, without_stated_data
 from service_catalog.loader import Catalogue, default_catalogue
 from service_catalog.quality import is_homepage
-from service_catalog.schema import Service
+from service_catalog.schema import Service, is_store_listing
 
 MAX_TEXT_CHARS = 5000
 # Whether a message is about a service at all is the scope model's call (bot/route/scope.py).
@@ -187,11 +187,13 @@ class Router:
         )
 
     def channel_for(self, service: Service) -> ChannelRef:
-        """The preferred smart channel, with the service's own page when one of its channels gives it (a
-        homepage link is a last resort), else the first link the service or its entity offers."""
+        """The preferred smart channel, with the service's own page when one of its channels gives it, else
+        its app's store listing (a homepage link is a last resort), else the first link the service or its
+        entity offers."""
         best = service.channels[0]
         links = [c.url for c in (*service.channels, *self.catalogue.entity_of(service).channels) if c.url]
         pages = [u for u in (best.url, *(c.url for c in service.channels)) if u and _is_page(u)]
+        pages.sort(key=is_store_listing)  # stable: the service's own pages first, in channel order
         url = pages[0] if pages else best.url or (links[0] if links else None)
         return ChannelRef(kind=best.kind.value, name=best.name, name_ar=best.name_ar, url=url)
 

@@ -6,6 +6,8 @@
 
   var DEBOUNCE_MS = 250;
   var HOME_PAGES = ["home", "index", "index.html", "index.htm", "index.php", "default.aspx", "home.aspx", "main"];
+  // An app's store listing (service_catalog/schema.py STORE_LINK): after the service's own pages.
+  var STORE_LISTING = /^https:\/\/(apps\.apple\.com\/[a-z]{2}\/app\/|play\.google\.com\/store\/apps\/details\?id=)/;
   var MIN_CHARS = 2;
   var page = document.getElementById("lookup");
   var lang = page.getAttribute("data-lang");
@@ -119,10 +121,11 @@
       .catch(function () { say(status, labels.failed); });
   }
 
-  // The service's own page when a channel gives one (as the route answer's channel), else the first
-  // http(s) link of the service's channels, else of its entity's channels.
+  // The service's own page when a channel gives one, else its app's store listing (as the route
+  // answer's channel), else the first http(s) link of the service's channels, else of its entity's.
   function linkFor(service) {
-    var page = (service.channels || []).filter(function (c) { return c.url && isPage(c.url); })[0];
+    var pages = (service.channels || []).filter(function (c) { return c.url && isPage(c.url); });
+    var page = pages.filter(function (c) { return !STORE_LISTING.test(c.url); })[0] || pages[0];
     if (page) { return Promise.resolve(page.url); }
     var own = firstLink(service.channels);
     if (own) { return Promise.resolve(own); }

@@ -35,6 +35,13 @@ def test_png_of_a_catalogue_link(client):
     assert width == segno.make(LINK, error="m", micro=False).symbol_size(scale=6, border=2)[0]
 
 
+def test_an_app_store_listing_only_when_the_catalogue_gives_it(client):
+    listing = client.get("/api/v1/qr", params={"url": "https://apps.apple.com/ae/app/rta-dubai/id426109507"})
+    assert listing.status_code == 200
+    other = client.get("/api/v1/qr", params={"url": "https://apps.apple.com/ae/app/some-other-app/id1"})
+    assert other.status_code == 422 and "not an app listing the catalogue gives" in other.json()["detail"]
+
+
 def test_different_links_give_different_codes(client):
     one = client.get("/api/v1/qr", params={"url": LINK}).content
     other = client.get("/api/v1/qr", params={"url": "https://www.dewa.gov.ae/en/consumer/billing"}).content

@@ -220,6 +220,24 @@ def test_homepage_links_counts_a_service_whose_own_or_entity_links_are_all_homep
     assert [f.record for f in found] == ["rta.a.renew", "rta.c.renew"]
 
 
+def test_an_apps_store_listing_is_a_link_of_its_own_not_a_homepage(tmp_path):
+    catalogue = write_catalogue(
+        tmp_path,
+        "rta",
+        """\
+        - id: rta.a.renew
+          name_en: Renew a
+          name_ar: تجديد أ
+          fee_note: not published
+          channels:
+            - {kind: app, name: RTA Dubai app, url: "https://apps.apple.com/ae/app/rta-dubai/id426109507"}
+            - {kind: website, name: rta.ae, url: "https://www.rta.ae"}
+          source: unverified
+        """,
+    )
+    assert quality.homepage_links(catalogue) == []
+
+
 # --- the rules themselves ----------------------------------------------------------------
 
 
@@ -356,7 +374,7 @@ services:
         encoding="utf-8",
     )
     out = io.StringIO()
-    print_report(out, load_catalogue(data), today=date(2026, 12, 2))
+    print_report(out, load_catalogue(data, app_listings_file=None), today=date(2026, 12, 2))
     rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines()[1:] if line[:1].isalpha()}
     # services, fee-paying, with fee, sourced, home src, unverified, stale, home link (c, d use the entity's), refused
     assert rows["rta"] == ["4", "1", "2", "3", "1", "1", "2", "3", "1"]

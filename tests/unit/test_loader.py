@@ -187,3 +187,52 @@ def test_a_bad_glossary_is_rejected_with_its_line(tmp_path, text, line, reason):
     with pytest.raises(CatalogueError) as error:
         load_catalogue(write(tmp_path, GOOD), glossary_file=glossary(tmp_path, text))
     assert error.value.line == line and reason in error.value.reason
+
+
+# --- Exact links: an app channel gives its app's store listing (issue #15) -------------------------
+RTA_LISTING = "https://apps.apple.com/ae/app/rta-dubai/id426109507"
+LISTINGS = f"""apps:
+  RTA Dubai app:
+    url: {RTA_LISTING}
+    also: [https://play.google.com/store/apps/details?id=com.rta.rtadubai]
+    evidence: listed by two independent public projects
+"""
+
+
+def listings(tmp_path: Path, text: str = LISTINGS) -> Path:
+    path = tmp_path / "app_listings.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_app_channel_takes_its_apps_store_listing(tmp_path):
+    noted = GOOD.replace("name: RTA Dubai app}", "name: RTA Dubai app (UAE PASS signing)}")
+    for text in (GOOD, noted):
+        service = load_catalogue(write(tmp_path, text), app_listings_file=listings(tmp_path)).services[0]
+        assert service.channels[0].url == RTA_LISTING
+
+
+def test_an_app_channels_own_link_and_other_apps_are_left_alone(tmp_path):
+    own = GOOD.replace("name: RTA Dubai app}", "name: RTA Dubai app, url: 'rtadubai://renew'}")
+    other = GOOD.replace("name: RTA Dubai app}", "name: Salik app}")
+    website = GOOD.replace("{kind: app, name: RTA Dubai app}", "{kind: website, name: RTA Dubai app}")
+    found = [
+        load_catalogue(write(tmp_path, text), app_listings_file=listings(tmp_path)).services[0].channels[0].url
+        for text in (own, other, website)
+    ]
+    assert found == ["rtadubai://renew", None, None]
+    assert load_catalogue(write(tmp_path, GOOD), app_listings_file=None).services[0].channels[0].url is None
+
+
+@pytest.mark.parametrize(
+    "text, line, reason",
+    [
+        (LISTINGS.replace(RTA_LISTING, "https://www.rta.ae/app"), 3, "not an App Store or Google Play listing"),
+        (LISTINGS.replace("    evidence: listed by two independent public projects\n", ""), 3, "evidence"),
+        ("apps: [RTA Dubai app]\n", 1, "apps"),
+    ],
+)
+def test_a_bad_listing_is_rejected_with_its_line(tmp_path, text, line, reason):
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(write(tmp_path, GOOD), app_listings_file=listings(tmp_path, text))
+    assert error.value.line == line and reason in error.value.reason

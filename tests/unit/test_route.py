@@ -405,9 +405,22 @@ def test_channel_gives_the_services_own_page_before_a_homepage_and_its_arabic_na
     )
     channel = router.channel_for(service)
     assert (channel.kind, channel.name, channel.name_ar, channel.url) == ("app", "RTA Dubai app", "تطبيق الهيئة", page)
-    # no page of its own: the first link, the entity's homepage at the last
+    # no link of its own: its entity's first, the RTA app's store listing (app_listings.yml)
     bare = service.model_copy(update={"channels": [Channel(kind="kiosk", name="RTA kiosks")]})
-    assert router.channel_for(bare).url == "https://www.rta.ae"
+    assert router.channel_for(bare).url == "https://apps.apple.com/ae/app/rta-dubai/id426109507"
+
+
+def test_an_apps_store_listing_comes_after_the_services_own_page_and_before_a_homepage(router):
+    from service_catalog.schema import Channel
+
+    service = router.catalogue.by_id()["rta.driving_licence.renew"]
+    listing = "https://apps.apple.com/ae/app/rta-dubai/id426109507"
+    page = "https://www.rta.ae/wps/portal/rta/ae/home/rta-services/service-details?serviceId=1"
+    app = Channel(kind="app", name="RTA Dubai app", url=listing)
+    home = Channel(kind="website", name="rta.ae", url="https://www.rta.ae")
+    with_page = service.model_copy(update={"channels": [app, home, Channel(kind="website", name="rta.ae", url=page)]})
+    assert router.channel_for(with_page).url == page
+    assert router.channel_for(service.model_copy(update={"channels": [home, app]})).url == listing
 
 
 def test_every_service_with_a_page_of_its_own_answers_with_it(router):

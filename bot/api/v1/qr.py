@@ -1,12 +1,13 @@
 """QR codes of service links, for the customer's phone (segno, SVG or PNG).
 
-Only http(s) links to hosts that the catalogue itself links to: the endpoint cannot be used to
-put someone else's link behind the app's name.
+Only http(s) links to hosts that the catalogue itself links to, and on an app store's host only the
+listings the catalogue gives: the endpoint cannot be used to put someone else's link behind the app's name.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -16,26 +17,36 @@ from fastapi.responses import Response
 
 from bot.api.deps import RouterDep
 from service_catalog.loader import Catalogue
+from service_catalog.schema import STORE_HOSTS, is_store_listing
 
 router = APIRouter(tags=["qr"])
 MAX_URL = 600
-_hosts_cache: dict[int, tuple[Catalogue, frozenset[str]]] = {}
+_links_cache: dict[int, tuple[Catalogue, "CatalogueLinks"]] = {}
 
 
-def catalogue_hosts(catalogue: Catalogue) -> frozenset[str]:
-    """Hosts of every channel link in the catalogue (computed once per catalogue object)."""
-    cached = _hosts_cache.get(id(catalogue))
+@dataclass(frozen=True)
+class CatalogueLinks:
+    hosts: frozenset[str]  # of every channel link
+    listings: frozenset[str]  # the app-store listings (a store's host carries anyone's apps)
+
+
+def catalogue_links(catalogue: Catalogue) -> CatalogueLinks:
+    """The catalogue's channel links as the QR code may take them (computed once per catalogue object)."""
+    cached = _links_cache.get(id(catalogue))
     if cached is not None and cached[0] is catalogue:
         return cached[1]
     channels = [c for s in catalogue.services for c in s.channels]
     channels += [c for e in catalogue.entities.values() for c in e.channels]
-    hosts = frozenset(host for c in channels if c.url and (host := urlsplit(c.url).hostname))
-    _hosts_cache.clear()
-    _hosts_cache[id(catalogue)] = (catalogue, hosts)
-    return hosts
+    links = CatalogueLinks(
+        hosts=frozenset(host for c in channels if c.url and (host := urlsplit(c.url).hostname)),
+        listings=frozenset(c.url for c in channels if is_store_listing(c.url)),
+    )
+    _links_cache.clear()
+    _links_cache[id(catalogue)] = (catalogue, links)
+    return links
 
 
-def check_url(url: str, hosts: frozenset[str]) -> str:
+def check_url(url: str, links: CatalogueLinks) -> str:
     """The URL when it may be encoded; HTTPException 422 with the reason otherwise."""
     try:
         parts = urlsplit(url)
@@ -47,8 +58,10 @@ def check_url(url: str, hosts: frozenset[str]) -> str:
         raise HTTPException(status_code=422, detail="url must be an http(s) link")
     if parts.username or parts.password or any(ch.isspace() for ch in url):
         raise HTTPException(status_code=422, detail="url must not carry credentials or spaces")
-    if host not in hosts:
+    if host not in links.hosts:
         raise HTTPException(status_code=422, detail=f"url host {host!r} is not a catalogue channel host")
+    if host in STORE_HOSTS and url not in links.listings:
+        raise HTTPException(status_code=422, detail="url is not an app listing the catalogue gives")
     return url
 
 
@@ -60,7 +73,7 @@ def qr_code(
     scale: Annotated[int, Query(ge=1, le=20)] = 4,
 ) -> Response:
     """A QR code of a catalogue channel link."""
-    check_url(url, catalogue_hosts(service_router.catalogue))
+    check_url(url, catalogue_links(service_router.catalogue))
     code = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
     if format == "png":
