@@ -27,8 +27,10 @@ FUZZY_CUTOFF = 84
 ENGLISH_ZIPF = 3.0
 # A match on the skeleton alone (another spelling or form of the word) is half the evidence.
 SKELETON_ONLY_WEIGHT = 0.5
-# A word the catalogue never uses that the thesaurus gives a concept the service carries ("roadworthiness":
-# vehicle inspection) is another word for it: half the evidence, like another spelling, and not unknown.
+# A word the service's text does not use whose thesaurus concept it carries ("roadworthiness": vehicle
+# inspection; "airbnb" for a holiday-home permit) is another word for it: half the evidence, like another
+# spelling. Measured on the calibrate halves: fresh in scope 0.943 -> 0.949, needs out of scope 0.912 -> 0.941,
+# nothing lower. Its concept says what the word means, not how rare the word is: no keyness from it.
 CONCEPT_ONLY_WEIGHT = 0.5
 MAX_ZIPF = 7.0
 # One-letter prepositions and conjunctions written onto a word, and their pairs ("وب", "فل"), longest first.
@@ -259,7 +261,7 @@ class ServiceIndex:
                 continue
             total += weight
             found += matched
-            if matched and (unit.word in doc or unit.key in doc):  # a concept says what it means, not how rare
+            if matched and (unit.word in doc or unit.key in doc):  # not from a concept (above)
                 keyness = self._keyness(unit, doc)
                 domain += keyness * (matched / weight)
                 sharpest = max(sharpest, keyness)
@@ -303,7 +305,6 @@ class ServiceIndex:
             return weight, weight * SKELETON_ONLY_WEIGHT
         rarity = max(0.0, 1.0 - self.everyday_zipf(unit) / MAX_ZIPF)
         weight = self._max_idf * max(rarity, 0.1)
-        unknown_word = not any(form in self._vocab for form in unit.word_forms())
-        if unknown_word and any(concept in doc for concept in unit.concepts):
+        if any(concept in doc for concept in unit.concepts):
             return weight, weight * CONCEPT_ONLY_WEIGHT
         return weight, 0.0
