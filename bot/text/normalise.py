@@ -10,6 +10,9 @@ import unicodedata
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = re.compile("\u0640")
+# The accusative ending written with its tanween ("وصياً", "فوراً", "جداً"): the alif is the ending, not the
+# word's own, so it goes with the mark; "وصيا" without the mark may be a word's own alif and stays.
+_TANWEEN_ALEF = re.compile("(?<=[\u0621-\u064a])(?:\u0627\u064b|\u064b\u0627)(?![\u0621-\u065f])")
 _ALEF_FORMS = re.compile("[\u0622\u0623\u0625\u0671]")  # آ أ إ ٱ -> ا
 _HAMZA_ON_WAW = re.compile("\u0624")  # ؤ -> و
 _HAMZA_ON_YA = re.compile("\u0626")  # ئ -> ي
@@ -28,6 +31,10 @@ _PERSIAN_LETTERS = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u06a
 
 def strip_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text)
+
+
+def strip_tanween_alef(text: str) -> str:
+    return _TANWEEN_ALEF.sub("", text)
 
 
 def strip_tatweel(text: str) -> str:
@@ -98,7 +105,7 @@ def normalise_for_matching(text: str) -> str:
     """The whole chain, in order: compatibility forms, case, Arabic letter forms, digits, scripts, spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = strip_control(text).lower()
-    text = strip_diacritics(strip_tatweel(text))
+    text = strip_diacritics(strip_tanween_alef(strip_tatweel(text)))
     text = normalise_alef(normalise_hamza(text))
     text = normalise_alef_maqsura(normalise_taa_marbuta(text))
     text = persian_letters_to_arabic(arabic_indic_digits_to_ascii(text))

@@ -46,6 +46,15 @@ def test_diacritics_removed_everywhere_letters_kept():
     assert n.strip_diacritics("\u0628\u062a") == "\u0628\u062a"
 
 
+def test_the_accusative_alif_goes_with_its_tanween_only_at_a_words_end():
+    wasi, alif, tanween = "\u0648\u0635\u064a", "\u0627", "\u064b"  # وصي, ا, ً
+    assert n.strip_tanween_alef(f"{wasi}{alif}{tanween} \u0639\u0644\u064a\u0647") == f"{wasi} \u0639\u0644\u064a\u0647"
+    assert n.strip_tanween_alef(f"{wasi}{tanween}{alif}.") == f"{wasi}."
+    assert n.strip_tanween_alef(f"{wasi}{alif}") == f"{wasi}{alif}"  # no mark: maybe the word's own alif
+    assert n.strip_tanween_alef(f"{alif}{tanween}\u0628") == f"{alif}{tanween}\u0628"  # inside a word
+    assert n.normalise_for_matching("\u0641\u0648\u0631\u0627\u064b") == "\u0641\u0648\u0631"  # فوراً
+
+
 def test_tatweel_removed_everywhere():
     assert n.strip_tatweel(f"{TATWEEL}\u0628{TATWEEL}\u062a{TATWEEL}") == "\u0628\u062a"
     assert n.strip_tatweel("\u0628\u062a") == "\u0628\u062a"
