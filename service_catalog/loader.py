@@ -11,6 +11,7 @@ app_listings.yml, when that app has a listing sources show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -191,19 +192,21 @@ def _channel_with_listing(channel: Channel, listings: dict[str, str]) -> Channel
     return channel.model_copy(update={"url": url}) if url else channel
 
 
-def with_app_listings(record: Service | Entity, listings: dict[str, str]) -> Service | Entity:
-    """The record with its app channels' store listings filled in where it gives no link of its own."""
-    channels = [_channel_with_listing(c, listings) for c in record.channels]
+def _with_channels(record: Service | Entity, change: Callable[[Channel], Channel]) -> Service | Entity:
+    """The record with `change` made to each channel; the record itself when no channel changed."""
+    channels = [change(c) for c in record.channels]
     if all(new is old for new, old in zip(channels, record.channels)):
         return record
     return record.model_copy(update={"channels": channels})
 
 
+def with_app_listings(record: Service | Entity, listings: dict[str, str]) -> Service | Entity:
+    """The record with its app channels' store listings filled in where it gives no link of its own."""
+    return _with_channels(record, lambda channel: _channel_with_listing(channel, listings))
+
+
 def entity_with_arabic(entity: Entity, glossary: Glossary) -> Entity:
-    channels = [_channel_with_arabic(c, glossary) for c in entity.channels]
-    if all(new is old for new, old in zip(channels, entity.channels)):
-        return entity
-    return entity.model_copy(update={"channels": channels})
+    return _with_channels(entity, lambda channel: _channel_with_arabic(channel, glossary))
 
 
 def load_entities(path: Path = ENTITIES_FILE) -> dict[str, Entity]:
